@@ -1,0 +1,106 @@
+"""What each `grade` command does, apart from parsing its options (cli.py does that)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import catalog, manifest
+from .grading import grade
+from .manifest import CAPSTONE
+from .reporters import render, write_atomically
+from .results import RunResult
+from .runner import KitError, RunOptions
+
+__all__ = ["KitError", "run", "list_exercises", "hint", "target_path"]
+
+
+def target_path(target: str, kit_root: Path) -> Path:
+    """`exercises`, `solutions` or a folder laid out like exercises/."""
+    path = kit_root / target if target in ("exercises", "solutions") else Path(target)
+    path = path.expanduser().resolve()
+    if not path.is_dir():
+        raise KitError(f"no folder {path} to grade: give --target exercises, solutions, or the "
+                       "path of a folder laid out like exercises/ (with ch03/ and ch04/ inside)")
+    return path
+
+
+def _state_file(target: Path) -> Path:
+    cache = Path(os.environ.get("DLFS_CACHE_DIR", Path.home() / ".cache" / "dlfs-kit"))
+    key = hashlib.sha256(str(target).encode()).hexdigest()[:16]
+    return cache / "last-results" / f"{key}.json"
+
+
+def _progress_printer():
+    interactive = sys.stderr.isatty()
+    started = time.monotonic()
+
+    def show(line: str) -> None:
+        text = f"  [{time.monotonic() - started:6.1f} s] {line}"
+        if interactive:
+            click.echo("\r\033[K" + text, nl=False, err=True)
+        else:
+            click.echo(text, err=True)
+    return show
+
+
+def _failed_run(target: Path, error: Exception, hidden: bool) -> RunResult:
+    return RunResult([], 0.0, str(target), hidden=hidden, kit_error=str(error))
+
+
+def run(ids, target: Path, fmt="text", output=None, skip_final=False, timeout=60.0,
+        hidden=False, verbose=False) -> float:
+    """Grade, report, remember the result for `grade list`; the score."""
+    options = RunOptions(target=target, hidden=hidden, timeout=timeout, verbose=verbose,
+                         on_progress=_progress_printer())
+    try:
+        result = grade(tuple(ids), options, skip_final=skip_final)
+    except KitError as error:
+        if output is not None:
+            write_atomically(output, render(_failed_run(target, error, hidden), "json"
+                                            if fmt == "text" else fmt))
+        raise
+    if sys.stderr.isatty():
+        click.echo("\r\033[K", nl=False, err=True)
+    if output is not None:  # the file for machines, the table for the log
+        write_atomically(output, click.unstyle(render(result, fmt, verbose=verbose)))
+        fmt = "text"
+    click.echo(render(result, fmt, verbose=verbose), nl=False)
+    write_atomically(_state_file(target), render(result, "json"))
+    return result.score
+
+
+def list_exercises(target: Path) -> None:
+    """Every exercise in book order with its current status, then a progress line."""
+    result = grade((), RunOptions(target=target), skip_final=True)
+    statuses = {e.id: (e.status, e.score) for e in result.exercises}
+    try:
+        last = json.loads(_state_file(target).read_text())
+        final = next(e for e in last["exercises"] if e["id"] == CAPSTONE)
+        statuses[CAPSTONE] = (final["status"], final["score"])
+    except (OSError, ValueError, KeyError, StopIteration):
+        statuses[CAPSTONE] = ("not_started", 0.0)
+    click.echo(f"{'exercise':<21}{'section':<9}{'points':>8}  status")
+    for exercise in manifest.EXERCISES:
+        status, score = statuses[exercise.id]
+        click.echo(f"{exercise.id:<21}{exercise.section:<9}{exercise.points:>8}  "
+                   f"{catalog.text('status.' + status)}")
+    done = sum(status == "passed" for status, _ in statuses.values())
+    total_points = sum(score for _, score in statuses.values())
+    click.echo(catalog.text("report.progress", done=done, total=len(manifest.EXERCISES),
+                            score=round(total_points, 2),
+                            max_score=sum(e.points for e in manifest.EXERCISES)))
+
+
+def hint(exercise_id: str) -> str:
+    exercise = manifest.BY_ID[exercise_id]
+    return "\n".join([
+        catalog.text("hint.header", exercise=exercise.id, section=exercise.section,
+                     title=exercise.title),
+        catalog.text(f"hint.{exercise.id}"),
+        catalog.text("hint.reread", section=exercise.section)])

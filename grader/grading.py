@@ -1,0 +1,69 @@
+"""One grading run: which suites to run, in which phase, and the results model they make.
+
+Phase one runs every chosen exercise but the capstone in one child. The capstone trains on MNIST
+for a while, so it runs in a second phase, and only when everything it builds on passed."""
+from __future__ import annotations
+
+import time
+
+from . import manifest
+from .manifest import CAPSTONE, Exercise
+from .results import ExerciseResult, RunResult, TestResult, blocked, build_exercise
+from .runner import KitError, RunOptions, run_suites
+
+
+def _with_prerequisites(exercises: list[Exercise]) -> list[Exercise]:
+    wanted: set[str] = set()
+    stack = [e.id for e in exercises]
+    while stack:
+        exercise_id = stack.pop()
+        if exercise_id not in wanted:
+            wanted.add(exercise_id)
+            stack.extend(manifest.BY_ID[exercise_id].prerequisites)
+    return [e for e in manifest.EXERCISES if e.id in wanted]
+
+
+def _run(exercises: list[Exercise], options: RunOptions) -> dict[str, ExerciseResult]:
+    if not exercises:
+        return {}
+    suites = list(dict.fromkeys(e.suite for e in exercises))
+    tests = run_suites(suites, [e.id for e in exercises], options)
+    by_exercise: dict[str, list[TestResult]] = {e.id: [] for e in exercises}
+    for test in tests:
+        by_exercise.setdefault(test.exercise, []).append(test)
+    for exercise in exercises:
+        if not any(not t.hidden for t in by_exercise[exercise.id]):
+            raise KitError(f"no checks for {exercise.id} in grader/suites/{exercise.suite}")
+    return {e.id: build_exercise(e, by_exercise[e.id]) for e in exercises}
+
+
+def _failing_prerequisite(exercise: Exercise, results: dict[str, ExerciseResult]) -> str | None:
+    for prerequisite in _with_prerequisites([exercise]):
+        result = results.get(prerequisite.id)
+        if prerequisite.id != exercise.id and result and result.status != "passed":
+            return prerequisite.id
+    return None
+
+
+def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -> RunResult:
+    """Grade the named exercises (all when none are named) of options.target."""
+    started = time.monotonic()
+    chosen = [e for e in manifest.select(ids) if not (skip_final and e.id == CAPSTONE)]
+    first = [e for e in _with_prerequisites(chosen) if e.id != CAPSTONE]
+    if not any(e.id == CAPSTONE for e in chosen):
+        first = list(chosen)
+    results = _run(first, options)
+    for exercise in first:
+        prerequisite = _failing_prerequisite(exercise, results)
+        if prerequisite and results[exercise.id].status != "passed":
+            results[exercise.id] = blocked(exercise, prerequisite, results[exercise.id].tests)
+    capstone = manifest.BY_ID[CAPSTONE]
+    if capstone in chosen:
+        prerequisite = _failing_prerequisite(capstone, results)
+        if prerequisite:
+            results[CAPSTONE] = blocked(capstone, prerequisite)
+        else:
+            results.update(_run([capstone], options))
+    return RunResult([results[e.id] for e in chosen], time.monotonic() - started,
+                     str(options.target), hidden=options.hidden)
+

@@ -1,0 +1,33 @@
+"""Reporters turn a RunResult into text for a person or a file for a machine. They never rerun
+anything; each is one module with a `render(result) -> str`."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ..results import RunResult
+from . import gradescope, json_report, junit, text
+
+FORMATS = {"text": text.render, "json": json_report.render,
+           "gradescope": gradescope.render, "junit": junit.render}
+
+
+def render(result: RunResult, fmt: str, verbose: bool = False) -> str:
+    if fmt == "text":
+        return text.render(result, verbose=verbose)
+    return FORMATS[fmt](result)
+
+
+def write_atomically(path: Path, content: str) -> None:
+    """Write the whole file or nothing: a temporary file beside it, then a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,40 @@
+"""JUnit XML for the test reports of GitLab, Jenkins and GitHub: a suite per exercise."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from ..results import RunResult
+
+# How each check status shows in JUnit: as a failure, an error, or a skip.
+_ELEMENT = {"failed": "failure", "not_started": "failure", "error": "error", "timeout": "error",
+            "skipped": "skipped"}
+
+
+def render(result: RunResult) -> str:
+    root = ET.Element("testsuites", name="dlfs-kit", time=f"{result.seconds:.3f}")
+    for exercise in result.exercises:
+        tests = exercise.tests
+        suite = ET.SubElement(
+            root, "testsuite", name=exercise.id, tests=str(max(len(tests), 1)),
+            failures=str(sum(_ELEMENT.get(t.status) == "failure" for t in tests)),
+            errors=str(sum(_ELEMENT.get(t.status) == "error" for t in tests)),
+            skipped=str(sum(t.status == "skipped" for t in tests)))
+        properties = ET.SubElement(suite, "properties")
+        for name, value in (("section", exercise.exercise.section),
+                            ("status", exercise.status), ("score", f"{exercise.score:g}"),
+                            ("max_score", f"{exercise.max_score:g}")):
+            ET.SubElement(properties, "property", name=name, value=value)
+        if not tests:  # blocked before it ran: one case that says so
+            case = ET.SubElement(suite, "testcase", classname=exercise.id, name=exercise.id)
+            ET.SubElement(case, "failure", type="blocked",
+                          message=f"blocked by {exercise.blocked_by}")
+        for test in tests:
+            case = ET.SubElement(suite, "testcase", classname=exercise.id, name=test.name)
+            element = _ELEMENT.get(test.status)
+            if element:
+                ET.SubElement(case, element, type=test.status,
+                              message=test.message.splitlines()[0] if test.message else "")\
+                    .text = test.message
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") \
+        + "\n"

@@ -1,0 +1,63 @@
+"""The report a student reads: a table in book order, what to fix first, and what to do next."""
+from __future__ import annotations
+
+import textwrap
+
+import click
+
+from .. import catalog
+from ..results import ExerciseResult, RunResult
+
+COLOURS = {"passed": "green", "partial": "yellow", "failed": "red", "not_started": "bright_black",
+           "error": "red", "timeout": "magenta", "blocked": "cyan"}
+
+
+def _status(result: ExerciseResult) -> str:
+    label = catalog.text(f"status.{result.status}")
+    return click.style(f"{label:<11}", fg=COLOURS.get(result.status))
+
+
+def _indent(message: str) -> str:
+    lines = []
+    for paragraph in message.splitlines() or [""]:
+        lines.extend(textwrap.wrap(paragraph, 94) or [""])
+    return "\n".join("    " + line for line in lines)
+
+
+def _details(result: ExerciseResult, verbose: bool) -> list[str]:
+    lines = []
+    if result.blocked_by:
+        lines.append(_indent(catalog.text("blocked.by", prerequisite=result.blocked_by)))
+    problems = [t for t in result.tests if t.status not in ("passed", "skipped")]
+    for test in problems if verbose else problems[:1]:
+        lines.append(_indent(test.message or test.status))
+    if "accuracy" in result.extra:
+        lines.append(_indent(catalog.text(
+            "capstone.summary", accuracy=result.extra["accuracy"],
+            threshold=result.extra.get("threshold", 0), seconds=result.extra.get("seconds", 0))))
+    lines.extend(_indent(catalog.text("advice.prefix", advice=a)) for a in result.advice())
+    return lines
+
+
+def render(result: RunResult, verbose: bool = False) -> str:
+    lines = [click.style(f"{'exercise':<21}{'section':<9}{'points':>13}  status", bold=True)]
+    for exercise in result.exercises:
+        points = f"{exercise.score:g}/{exercise.max_score:g}"
+        lines.append(f"{exercise.id:<21}{exercise.exercise.section:<9}{points:>13}  "
+                     f"{_status(exercise)}".rstrip())
+        if exercise.status != "passed" or exercise.advice() or "accuracy" in exercise.extra:
+            lines.extend(_details(exercise, verbose))
+    public = [t for e in result.exercises for t in e.tests if not t.hidden]
+    hidden = [t for e in result.exercises for t in e.tests if t.hidden]
+    lines.append("")
+    lines.append(catalog.text("report.checks", passed=sum(t.status == "passed" for t in public),
+                              total=len(public)))
+    if result.hidden:
+        lines.append(catalog.text("report.hidden_checks",
+                                  passed=sum(t.status == "passed" for t in hidden),
+                                  total=len(hidden)))
+    lines.append(click.style(catalog.text("report.total", score=result.score,
+                                          max_score=result.max_score,
+                                          seconds=result.seconds), bold=True))
+    lines.append(result.next_step())
+    return "\n".join(lines) + "\n"

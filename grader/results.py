@@ -1,0 +1,145 @@
+"""The results model: plain dataclasses built once from the runner's test results, then read
+by every reporter. Nothing here runs code."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import catalog
+from .manifest import CAPSTONE, Exercise
+
+# Every status token; the JSON results and the text report use exactly these.
+STATUSES = ("passed", "partial", "failed", "not_started", "error", "timeout", "blocked")
+# Test-level statuses, in the order that decides a failed exercise's status.
+_FAILURE_ORDER = ("timeout", "error", "failed")
+
+
+@dataclass
+class TestResult:
+    nodeid: str
+    exercise: str
+    weight: float
+    status: str  # passed, failed, error, not_started, timeout, skipped
+    message: str = ""
+    advice: list[str] = field(default_factory=list)
+    records: dict[str, Any] = field(default_factory=dict)
+    hidden: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.nodeid.split("::")[-1]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "status": self.status, "message": self.message,
+                "hidden": self.hidden}
+
+
+@dataclass
+class ExerciseResult:
+    exercise: Exercise
+    status: str
+    score: float
+    tests: list[TestResult]
+    blocked_by: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # the capstone's accuracy, history...
+
+    @property
+    def id(self) -> str:
+        return self.exercise.id
+
+    @property
+    def max_score(self) -> float:
+        return float(self.exercise.points)
+
+    def first_problem(self) -> TestResult | None:
+        return next((t for t in self.tests if t.status not in ("passed", "skipped")), None)
+
+    def advice(self) -> list[str]:
+        return [a for t in self.tests for a in t.advice]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {"id": self.id, "title": self.exercise.title, "section": self.exercise.section,
+                "status": self.status, "score": self.score, "max_score": self.max_score,
+                "tests": [t.to_dict() for t in self.tests]}
+        if self.blocked_by:
+            data["blocked_by"] = self.blocked_by
+        data.update(self.extra)
+        return data
+
+
+@dataclass
+class RunResult:
+    exercises: list[ExerciseResult]
+    seconds: float
+    target: str
+    hidden: bool = False  # whether the instructor's hidden checks ran
+    kit_error: str | None = None  # why the kit itself could not grade, if it could not
+
+    @property
+    def score(self) -> float:
+        return round(sum(e.score for e in self.exercises), 2)
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(e.max_score for e in self.exercises))
+
+    def next_step(self) -> str:
+        for result in self.exercises:
+            if result.status != "passed":
+                target = result.blocked_by or result.id
+                exercise = next((e.exercise for e in self.exercises if e.id == target),
+                                result.exercise)
+                return catalog.text("next.step", exercise=exercise.id, section=exercise.section)
+        return catalog.text("next.done" if self.hidden else "next.hidden_pending")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {"score": self.score, "max_score": self.max_score,
+                "seconds": round(self.seconds, 3), "target": self.target,
+                "hidden_tests_included": self.hidden,
+                "exercises": [e.to_dict() for e in self.exercises]}
+        if self.kit_error:
+            data["kit_error"] = self.kit_error
+        return data
+
+
+def exercise_status(tests: list[TestResult]) -> str:
+    counted = [t for t in tests if t.status != "skipped"]
+    if counted and all(t.status == "passed" for t in counted):
+        return "passed"
+    if any(t.status == "passed" for t in counted):
+        return "partial"
+    failing = [t for t in counted if t.status != "passed"]
+    if failing and all(t.status == "not_started" for t in failing):
+        return "not_started"
+    for status in _FAILURE_ORDER:
+        if any(t.status == status for t in failing):
+            return status
+    return "failed"
+
+
+def score_exercise(exercise: Exercise, tests: list[TestResult]) -> float:
+    counted = [t for t in tests if t.status != "skipped"]
+    total = sum(t.weight for t in counted)
+    if not total:
+        return 0.0
+    earned = sum(t.weight for t in counted if t.status == "passed")
+    return round(exercise.points * earned / total, 2)
+
+
+def build_exercise(exercise: Exercise, tests: list[TestResult]) -> ExerciseResult:
+    records: dict[str, Any] = {}
+    for test in tests:
+        records.update(test.records)
+    extra = records if exercise.id == CAPSTONE else {}
+    return ExerciseResult(exercise, exercise_status(tests), score_exercise(exercise, tests),
+                          tests, extra=extra)
+
+
+def blocked(exercise: Exercise, prerequisite: str, tests: list[TestResult] | None = None
+            ) -> ExerciseResult:
+    """An exercise that was not run, or did not pass, because `prerequisite` fails."""
+    tests = tests or []
+    score = score_exercise(exercise, tests) if tests else 0.0
+    return ExerciseResult(exercise, "blocked", score, tests, blocked_by=prerequisite)
+
+

@@ -1,0 +1,264 @@
+"""Runs suites in a pytest child process and returns one TestResult per check.
+
+Each child gets a fresh workspace (the suites and a copy of the submission as the package
+`student`), resource limits, and its secrets through a pipe. The child streams each test's start and
+result to an events file; the parent watches it to enforce the per-test and overall timeouts.
+When a child dies (a crash, sys.exit, os._exit, a timeout), the running test is charged and a
+fresh child takes the tests that had not run yet.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import catalog, guard
+from .results import TestResult
+
+GRADER_DIR = Path(__file__).parent
+POLL_SECONDS = 0.02
+MAX_CHILDREN = 50  # a safety net: every restart charges a test, so this is never reached
+
+
+class KitError(Exception):
+    """The kit itself could not grade (a broken suite, a missing file): exit status 2."""
+
+
+@dataclass
+class RunOptions:
+    target: Path  # a folder laid out like exercises/
+    hidden: bool = False  # also run the instructor's hidden checks
+    timeout: float = 60.0  # seconds per check, unless the check sets its own
+    total_timeout: float = 1800.0  # seconds for the whole run
+    verbose: bool = False  # keep tracebacks in the messages
+    on_progress: Callable[[str], None] | None = None
+    suites_root: Path = GRADER_DIR  # holds suites/ and hidden/; the kit's tests use fixtures
+
+
+@dataclass
+class _Child:
+    """What the parent learns from one child."""
+    collected: list[dict] = field(default_factory=list)
+    done: dict[str, TestResult] = field(default_factory=dict)
+    running: str | None = None
+    started: float = 0.0
+    finished: bool = False
+
+
+def _copy_py_tree(source: Path, destination: Path) -> None:
+    for path in sorted(source.rglob("*.py")):
+        relative = path.relative_to(source)
+        if "__pycache__" in relative.parts or relative.parts[0].startswith("."):
+            continue
+        target = destination / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    for folder in [destination, *[p for p in destination.rglob("*") if p.is_dir()]]:
+        (folder / "__init__.py").touch()
+
+
+def _make_workspace(suites: list[str], options: RunOptions) -> Path:
+    workspace = Path(tempfile.mkdtemp(prefix="dlfs-ws-"))
+    (workspace / "pytest.ini").write_text("[pytest]\n")
+    (workspace / "tmp").mkdir()
+    sources = [("suites", options.suites_root / "suites")]
+    if options.hidden:
+        sources.append(("hidden", options.suites_root / "hidden"))
+    for name, folder in sources:
+        (workspace / name).mkdir()
+        shutil.copyfile(folder / "conftest.py", workspace / name / "conftest.py")
+        for suite in suites:
+            if (folder / suite).exists():
+                (workspace / name / suite).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(folder / suite, workspace / name / suite)
+                (workspace / name / suite).parent.joinpath("__init__.py").touch()
+    _copy_py_tree(options.target, workspace / "student")
+    return workspace
+
+
+def _test_result(data: dict) -> TestResult:
+    return TestResult(nodeid=data["nodeid"], exercise=data.get("exercise") or "",
+                      weight=float(data.get("weight") or 1), status=data.get("status", "error"),
+                      message=data.get("message", ""), advice=list(data.get("advice") or []),
+                      records=dict(data.get("records") or {}),
+                      hidden=data["nodeid"].startswith("hidden/"))
+
+
+def _charge(test: dict, status: str, message: str) -> TestResult:
+    return _test_result({**test, "status": status, "message": message})
+
+
+def _death_message(returncode: int, exercise: str) -> str:
+    """What to tell the student when the child died on its own while one of their checks ran."""
+    if returncode == -signal.SIGXFSZ:
+        return catalog.text("test.output_flood", limit=guard.OUTPUT_LIMIT_MB)
+    if returncode == -signal.SIGKILL:
+        return catalog.text("test.memory", limit=guard.memory_limit_gib())
+    if returncode < 0:
+        reason = f"signal {signal.Signals(-returncode).name}"
+    else:
+        reason = f"the interpreter exited with status {returncode}: sys.exit or os._exit"
+    return catalog.text("test.crashed", reason=reason, exercise=exercise)
+
+
+class _Session:
+    """One grading run: children started one after another until every check has a result."""
+
+    def __init__(self, suites: list[str], exercises: list[str], options: RunOptions):
+        self.suites, self.exercises, self.options = suites, exercises, options
+        self.private = Path(tempfile.mkdtemp(prefix="dlfs-run-"))
+        self.deadline = time.monotonic() + options.total_timeout
+        self.plan: list[dict] = []  # every collected check, from the first child
+        self.results: dict[str, TestResult] = {}
+
+    def run(self) -> list[TestResult]:
+        try:
+            for number in range(MAX_CHILDREN):
+                remaining = [t for t in self.plan if t["nodeid"] not in self.results]
+                if number and not remaining:
+                    break
+                self._child(number, [t["nodeid"] for t in remaining] if number else None)
+                if time.monotonic() > self.deadline:
+                    self._charge_rest("timeout", "overall")
+                    break
+            return [self.results[t["nodeid"]] for t in self.plan if t["nodeid"] in self.results]
+        finally:
+            shutil.rmtree(self.private, ignore_errors=True)
+
+    def _charge_rest(self, status: str, why: str) -> None:
+        message = catalog.text("test.not_run", why=why, seconds=self.options.total_timeout)
+        for test in self.plan:
+            self.results.setdefault(test["nodeid"], _charge(test, status, message))
+
+    def _command(self, workspace: Path, nodeids: list[str] | None) -> list[str]:
+        paths = nodeids or [f"{kind}/{suite}" for kind in ("suites", "hidden")
+                            for suite in self.suites if (workspace / kind / suite).exists()]
+        omit = ["collectors", "log", "streams", "keywords", "warnings"]
+        if not self.options.verbose:
+            omit.append("traceback")
+        return [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                "--rootdir", str(workspace), "-c", str(workspace / "pytest.ini"),
+                "--json-report", "--json-report-omit", *omit, "--", *paths]
+
+    def _child(self, number: int, nodeids: list[str] | None) -> None:
+        workspace = _make_workspace(self.suites, self.options)
+        report = self.private / f"report-{secrets.token_hex(8)}.json"
+        events = self.private / f"events-{number}.jsonl"
+        events.touch()
+        secret = {"report": str(report), "events": str(events), "nonce": secrets.token_hex(16),
+                  "submission": str(workspace / "student"), "exercises": self.exercises}
+        env = {**os.environ, "DLFS_GRADER_SESSION": "1", "DLFS_STUDENT_PACKAGE": "student",
+               "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
+               "TMPDIR": str(workspace / "tmp")}
+        env.pop("PYTHONPATH", None)
+        output = open(self.private / f"output-{number}.txt", "wb")
+        secret_read, secret_write = os.pipe()
+        env["DLFS_GRADER_SECRET_FD"] = str(secret_read)
+        try:
+            process = subprocess.Popen(
+                self._command(workspace, nodeids), cwd=workspace, env=env,
+                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+                pass_fds=(secret_read,), preexec_fn=guard.limit_resources,
+                start_new_session=True)
+            os.close(secret_read)
+            with os.fdopen(secret_write, "w") as pipe:
+                pipe.write(json.dumps(secret))
+            child = _Child()
+            killed = self._watch(process, events, child)
+        finally:
+            output.close()
+            shutil.rmtree(workspace, ignore_errors=True)
+        if number == 0:
+            self.plan = child.collected
+        self.results.update(child.done)
+        if child.finished and not killed:
+            self._read_report(report, secret["nonce"], child)
+        elif child.running and not killed:
+            test = next(t for t in self.plan if t["nodeid"] == child.running)
+            message = _death_message(process.returncode, test.get("exercise") or "")
+            self.results[test["nodeid"]] = _charge(test, "error", message)
+        elif number == 0 and not child.collected:
+            tail = (self.private / f"output-{number}.txt").read_bytes()[-3000:]
+            raise KitError("the grading process stopped before collecting any check "
+                           f"(exit status {process.returncode}):\n"
+                           + tail.decode(errors="replace"))
+
+    def _limit(self, nodeid: str) -> float:
+        test = next((t for t in self.plan or [] if t["nodeid"] == nodeid), {})
+        return float(test.get("timeout") or self.options.timeout)
+
+    def _watch(self, process: subprocess.Popen, events: Path, child: _Child) -> bool:
+        """Follow the child's events until it exits; True when the parent had to kill it."""
+        offset = 0
+        with open(events, "rb") as stream:
+            while True:
+                exited = process.poll() is not None
+                chunk = stream.read()
+                if chunk:
+                    buffered = chunk[: chunk.rfind(b"\n") + 1]
+                    stream.seek(offset + len(buffered))
+                    offset += len(buffered)
+                    for line in buffered.splitlines():
+                        self._event(json.loads(line), child)
+                if exited:
+                    return False
+                now = time.monotonic()
+                overdue = child.running and now - child.started > self._limit(child.running)
+                if overdue or now > self.deadline:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+                    if child.running:
+                        test = next(t for t in self.plan if t["nodeid"] == child.running)
+                        seconds = self._limit(child.running)
+                        self.results[child.running] = _charge(
+                            test, "timeout", catalog.text("test.timeout", seconds=seconds))
+                    return True
+                time.sleep(POLL_SECONDS)
+
+    def _event(self, event: dict, child: _Child) -> None:
+        kind = event["event"]
+        if kind == "collected":
+            child.collected = event["tests"]
+            if not self.plan:
+                self.plan = child.collected
+        elif kind == "start":
+            child.running, child.started = event["nodeid"], time.monotonic()
+        elif kind == "done":
+            child.done[event["nodeid"]] = _test_result(event)
+            child.running = None
+        elif kind == "progress" and self.options.on_progress:
+            self.options.on_progress(event["line"])
+        elif kind == "finished":
+            child.finished = True
+
+    def _read_report(self, path: Path, nonce: str, child: _Child) -> None:
+        """Take the results from pytest-json-report, trusting only a report with our nonce."""
+        try:
+            report = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            report = {}
+        if report.get("grader_nonce") != nonce:
+            return  # a missing or forged report: the streamed results stand
+        if report.get("exitcode") in (2, 3, 4):
+            raise KitError(f"pytest could not run the suites (exit status {report['exitcode']})")
+        for test in report.get("tests", []):
+            metadata = test.get("metadata") or {}
+            if "status" in metadata:
+                self.results[test["nodeid"]] = _test_result({"nodeid": test["nodeid"],
+                                                             **metadata})
+
+
+def run_suites(suites: list[str], exercises: list[str], options: RunOptions) -> list[TestResult]:
+    """Run the checks of `exercises` found in `suites` (paths under grader/suites/)."""
+    if not options.target.is_dir():
+        raise KitError(f"{options.target} is not a folder")
+    return _Session(suites, exercises, options).run()
