@@ -60,7 +60,9 @@ def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -
     capstone = manifest.BY_ID[CAPSTONE]
     if capstone in chosen:
         prerequisite = _failing_prerequisite(capstone, results)
-        if prerequisite:
+        if all(results[p].status == "not_started" for p in capstone.prerequisites):
+            results[CAPSTONE] = ExerciseResult(capstone, "not_started", 0.0, [])
+        elif prerequisite:
             results[CAPSTONE] = blocked(capstone, prerequisite)
         else:
             results.update(_run([capstone], options))
