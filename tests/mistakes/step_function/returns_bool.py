@@ -1,0 +1,5 @@
+"""module: ch03/activations.py
+expect: returned booleans
+"""
+def step_function(x):
+    return x > 0
