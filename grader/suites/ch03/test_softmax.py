@@ -1,0 +1,71 @@
+"""Public checks of ch03/softmax.py.
+
+Expected values were computed once from the reference solution and pasted in.
+"""
+import numpy as np
+
+from grader.suite import check, close, fail, show, student
+
+BOOK_A = np.array([0.3, 2.9, 4.0])
+BOOK_Y = np.array([0.01821127329554753, 0.24519181293507392, 0.7365969137693786])
+LARGE_A = np.array([1010.0, 1000.0, 990.0])
+LARGE_Y = np.array([9.999546000703310e-01, 4.539786860886666e-05, 2.061060046209062e-09])
+BATCH_A = np.array([[0.3, 2.9, 4.0], [-1.0, 0.0, 3.0]])
+BATCH_Y = np.array([[0.01821127329554753, 0.24519181293507392, 0.7365969137693786],
+                    [0.01714782554552039, 0.0466126225779739, 0.9362395518765058]])
+
+
+def softmax_of(a):
+    """The student's softmax(a) on a copy of a, with the shape checked."""
+    x = a.copy()
+    got = student("ch03.softmax").softmax(x)
+    if got is None:
+        fail("feedback.ch03.none_returned", name="softmax", input=show(a), section="3.5.2")
+    if np.shape(got) != a.shape:
+        fail("test.wrong_shape", name="softmax", input=show(a), got=np.shape(got),
+             expected=a.shape)
+    return np.asarray(got, dtype=float)
+
+
+def check_vector(a, got, expected):
+    if close(got, expected, rtol=1e-6, atol=1e-12):
+        return
+    fields = dict(input=show(a), got=show(got), expected=show(expected))
+    if not np.all(np.isfinite(got)):
+        fail("feedback.softmax.no_max_subtraction", **fields)
+    if not np.isclose(np.sum(got), 1.0):
+        fail("feedback.softmax.not_normalised", total=show(np.sum(got)), **fields)
+    fail("feedback.softmax.wrong_value", **fields)
+
+
+@check("softmax", weight=2)
+def test_softmax_book_example():
+    check_vector(BOOK_A, softmax_of(BOOK_A), BOOK_Y)
+
+
+@check("softmax", weight=1.5)
+def test_softmax_large_values_do_not_overflow():
+    check_vector(LARGE_A, softmax_of(LARGE_A), LARGE_Y)
+
+
+@check("softmax", weight=1.5)
+def test_softmax_batch_is_row_by_row():
+    got = softmax_of(BATCH_A)
+    if close(got, BATCH_Y, rtol=1e-6, atol=1e-12):
+        return
+    fields = dict(input=show(BATCH_A), got=show(got), expected=show(BATCH_Y))
+    if np.isclose(np.sum(got), 1.0):
+        fail("feedback.softmax.whole_batch", **fields)
+    if np.allclose(np.sum(got, axis=0), 1.0):
+        fail("feedback.softmax.wrong_axis", **fields)
+    fail("feedback.softmax.batch_wrong", **fields)
+
+
+@check("softmax", weight=1)
+def test_softmax_leaves_its_input_unchanged():
+    softmax = student("ch03.softmax").softmax
+    for a in (LARGE_A, BATCH_A):
+        given = a.copy()
+        softmax(given)
+        if not np.array_equal(given, a):
+            fail("feedback.softmax.mutated_input", before=show(a), after=show(given))
