@@ -8,6 +8,8 @@ result (so the parent can resume after a crash), and which exercises to keep.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import sys
@@ -32,12 +34,16 @@ SECRET_FD_ENV = "DLFS_GRADER_SECRET_FD"
 class _Session:
     secret: dict | None = None
     events = None
+    key = b""
     exit_status = 0
 
 
 def _emit(event: str, **fields) -> None:
+    """One signed line in the events file the parent follows."""
     if _Session.events is not None:
-        _Session.events.write(json.dumps({"event": event, "t": time.time(), **fields}) + "\n")
+        payload = json.dumps({"event": event, "t": time.time(), **fields}).encode()
+        signature = hmac.new(_Session.key, payload, hashlib.sha256).hexdigest().encode()
+        _Session.events.write(payload + b"\t" + signature + b"\n")
         _Session.events.flush()
 
 
@@ -58,7 +64,8 @@ def pytest_configure(config):
         return
     _Session.secret = json.loads(_read_secret())
     config.option.json_report_file = _Session.secret["report"]
-    _Session.events = open(_Session.secret["events"], "a", encoding="utf-8")
+    _Session.key = bytes.fromhex(_Session.secret.pop("key"))
+    _Session.events = open(_Session.secret["events"], "ab")
     suite.progress_sink = lambda line: _emit("progress", line=line)
     guard.install(Path(_Session.secret["submission"]))
 

@@ -8,6 +8,8 @@ fresh child takes the tests that had not run yet.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -22,10 +24,12 @@ from pathlib import Path
 from typing import Callable
 
 from . import catalog, guard
+from .integrity import Snapshot
 from .results import TestResult
 
 GRADER_DIR = Path(__file__).parent
 POLL_SECONDS = 0.02
+PROTECT_ENV = "DLFS_PROTECT_KIT"  # "0" turns the kit's integrity watch off
 MAX_CHILDREN = 50  # a safety net: every restart charges a test, so this is never reached
 
 
@@ -50,6 +54,7 @@ class _Child:
     collected: list[dict] = field(default_factory=list)
     done: dict[str, TestResult] = field(default_factory=dict)
     running: str | None = None
+    last_done: str | None = None
     started: float = 0.0
     finished: bool = False
 
@@ -119,6 +124,9 @@ class _Session:
         self.deadline = time.monotonic() + options.total_timeout
         self.plan: list[dict] = []  # every collected check, from the first child
         self.results: dict[str, TestResult] = {}
+        self.snapshot = Snapshot(GRADER_DIR.parent,
+                                 active=os.environ.get(PROTECT_ENV, "0") != "0")
+        self.key = secrets.token_bytes(32)  # signs the events, so graded code cannot forge one
 
     def run(self) -> list[TestResult]:
         try:
@@ -155,6 +163,7 @@ class _Session:
         events = self.private / f"events-{number}.jsonl"
         events.touch()
         secret = {"report": str(report), "events": str(events), "nonce": secrets.token_hex(16),
+                  "key": self.key.hex(),
                   "submission": str(workspace / "student"), "exercises": self.exercises}
         env = {**os.environ, "DLFS_GRADER_SESSION": "1", "DLFS_STUDENT_PACKAGE": "student",
                "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
@@ -208,14 +217,17 @@ class _Session:
                     stream.seek(offset + len(buffered))
                     offset += len(buffered)
                     for line in buffered.splitlines():
-                        self._event(json.loads(line), child)
+                        self._event(line, child)
+                if self.snapshot.touched():
+                    self._kill(process)
+                    self._tampered(child.last_done or child.running)
+                    return True
                 if exited:
                     return False
                 now = time.monotonic()
                 overdue = child.running and now - child.started > self._limit(child.running)
                 if overdue or now > self.deadline:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
+                    self._kill(process)
                     if child.running:
                         test = next(t for t in self.plan if t["nodeid"] == child.running)
                         seconds = self._limit(child.running)
@@ -224,7 +236,25 @@ class _Session:
                     return True
                 time.sleep(POLL_SECONDS)
 
-    def _event(self, event: dict, child: _Child) -> None:
+    @staticmethod
+    def _kill(process: subprocess.Popen) -> None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+    def _tampered(self, nodeid: str | None) -> None:
+        """Undo a change graded code made to the kit, and charge the check that made it."""
+        changed = self.snapshot.restore()
+        test = next((t for t in self.plan if t["nodeid"] == nodeid), None)
+        if test is not None:
+            self.results[nodeid] = _charge(test, "error", catalog.text(
+                "test.tampered", files=", ".join(changed[:3]) or "the kit"))
+
+    def _event(self, line: bytes, child: _Child) -> None:
+        payload, _, signature = line.rpartition(b"\t")
+        expected = hmac.new(self.key, payload, hashlib.sha256).hexdigest().encode()
+        if not hmac.compare_digest(signature, expected):
+            return  # not written by the plugin: ignore it
+        event = json.loads(payload)
         kind = event["event"]
         if kind == "collected":
             child.collected = event["tests"]
@@ -234,7 +264,7 @@ class _Session:
             child.running, child.started = event["nodeid"], time.monotonic()
         elif kind == "done":
             child.done[event["nodeid"]] = _test_result(event)
-            child.running = None
+            child.running, child.last_done = None, event["nodeid"]
         elif kind == "progress" and self.options.on_progress:
             self.options.on_progress(event["line"])
         elif kind == "finished":
