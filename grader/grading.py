@@ -55,7 +55,7 @@ def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -
     results = _run(first, options)
     for exercise in first:
         prerequisite = _failing_prerequisite(exercise, results)
-        if prerequisite and results[exercise.id].status != "passed":
+        if prerequisite and results[exercise.id].status not in ("passed", "not_started"):
             results[exercise.id] = blocked(exercise, prerequisite, results[exercise.id].tests)
     capstone = manifest.BY_ID[CAPSTONE]
     if capstone in chosen:

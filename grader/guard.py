@@ -96,3 +96,31 @@ def install(submission: Path) -> None:
     _submission = submission.resolve()
     builtins.__import__ = _guarded_import(builtins.__import__)
     sys.meta_path.insert(0, _Guard())
+
+
+# Modules whose attributes the checks rely on; graded code may not replace them.
+FROZEN = ("numpy", "numpy.linalg", "numpy.random", "pytest", "grader.suite", "grader.catalog",
+          "math", "builtins")
+_frozen: dict[str, dict[str, object]] = {}
+
+
+def freeze_modules() -> None:
+    """Remember the attributes of the modules the checks use (see undo_patches)."""
+    for name in FROZEN:
+        module = sys.modules.get(name)
+        if module is not None:
+            _frozen[name] = dict(vars(module))
+
+
+def undo_patches() -> list[str]:
+    """Put back any attribute graded code replaced or deleted; the names it touched.
+
+    New attributes are left alone: numpy adds its submodules as they are first imported."""
+    touched = []
+    for name, saved in _frozen.items():
+        namespace = vars(sys.modules[name])
+        for key, value in saved.items():
+            if namespace.get(key, _frozen) is not value:
+                touched.append(f"{name}.{key}")
+                namespace[key] = value
+    return touched

@@ -68,6 +68,7 @@ def pytest_configure(config):
     _Session.events = open(_Session.secret["events"], "ab")
     suite.progress_sink = lambda line: _emit("progress", line=line)
     guard.install(Path(_Session.secret["submission"]))
+    guard.freeze_modules()
 
 
 def _mark(item):
@@ -147,6 +148,10 @@ def pytest_runtest_makereport(item, call):
     if call.when == "call":
         grade["advice"] = suite.take_advice()
         grade["records"] = suite.take_records()
+        patched = guard.undo_patches()
+        if patched:
+            grade["status"], grade["message"] = "error", catalog.text(
+                "test.monkeypatched", names=", ".join(patched[:3]))
 
 
 @pytest.hookimpl(optionalhook=True)
