@@ -1,0 +1,181 @@
+"""Public checks of ch04/losses.py: sum_squared_error, cross_entropy_error, to_one_hot.
+
+Expected values are the book's examples (4.2) or were computed once from the reference solution
+and pasted in.
+"""
+import numpy as np
+
+from grader.suite import check, close, fail, recorded_warnings, show, student
+
+# The book's example outputs (4.2.1): 0.6 at the correct class 2, then 0.6 at the wrong class 7.
+Y_RIGHT = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
+Y_WRONG = np.array([0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0])
+T2 = np.array([0, 0, 1, 0, 0, 0, 0, 0, 0, 0])
+# A batch of three: the two examples above and a third sample of class 0.
+Y_BATCH = np.array([Y_RIGHT, Y_WRONG, [0.2, 0.2, 0.2, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05, 0.0]])
+LABELS_BATCH = np.array([2, 2, 0])
+T_BATCH = np.eye(10)[LABELS_BATCH]
+CEE_BATCH = 1.474282320842703  # the mean of 0.5108, 2.3026 and -log(0.2 + 1e-7)
+
+
+def losses():
+    return student("ch04.losses")
+
+
+def scalar(name, got, input_text, section):
+    """got as a float, failing with a message of its own when it is not a single number."""
+    if np.ndim(got) != 0:
+        fail("feedback.ch04.not_scalar", name=name, input=input_text, got=show(np.asarray(got)),
+             shape=np.shape(got), section=section)
+    return float(got)
+
+
+# --- sum_squared_error (4.2.1) ---
+
+def check_sse(y, t, expected, text):
+    got = scalar("sum_squared_error", losses().sum_squared_error(y, t), text, "4.2.1")
+    if close(got, expected):
+        return
+    if close(got, 2 * expected):
+        fail("feedback.sum_squared_error.no_half", input=text, got=show(got),
+             expected=show(expected))
+    if close(got, 2 * expected / y.size) or close(got, expected / y.size):
+        fail("feedback.sum_squared_error.mean", input=text, got=show(got),
+             expected=show(expected))
+    fail("feedback.sum_squared_error.wrong_value", input=text, got=show(got),
+         expected=show(expected))
+
+
+@check("sum_squared_error", weight=3)
+def test_sum_squared_error_book_examples():
+    check_sse(Y_RIGHT.copy(), T2.copy(), 0.0975, "the book's y (0.6 at the correct class 2)")
+    check_sse(Y_WRONG.copy(), T2.copy(), 0.5975, "the book's y (0.6 at the wrong class 7)")
+
+
+@check("sum_squared_error", weight=1)
+def test_sum_squared_error_zero_and_small():
+    check_sse(np.array([0.0, 1.0, 0.0]), np.array([0.0, 1.0, 0.0]), 0.0, "y equal to t")
+    check_sse(np.array([0.5, 0.5]), np.array([1.0, 0.0]), 0.25, "y = [0.5, 0.5], t = [1, 0]")
+
+
+# --- cross_entropy_error (4.2.2-4.2.4) ---
+
+def cee(y, t, text):
+    with recorded_warnings():  # log(0) warnings are the no-delta check's business
+        got = losses().cross_entropy_error(y, t)
+    return scalar("cross_entropy_error", got, text, "4.2.4")
+
+
+def check_cee(got, expected, text, y, t, batch):
+    """Name the mistake behind a wrong cross-entropy value, most specific first."""
+    if close(got, expected, rtol=1e-6):
+        return
+    if not np.isfinite(got):
+        fail("feedback.cross_entropy_error.no_delta", y=show(y), t=show(t), got=show(got),
+             expected=show(expected))
+    if batch and close(got, expected * y.shape[0], rtol=1e-6):
+        fail("feedback.cross_entropy_error.no_batch_mean", n=y.shape[0], input=text,
+             got=show(got), expected=show(expected))
+    k = y.shape[-1]
+    if close(got * k, expected, rtol=1e-6):
+        if not batch:
+            # The same sample as a batch of one tells a missing reshape from a mean over all.
+            as_batch = cee(y.reshape(1, -1), np.reshape(t, (1, -1)) if np.ndim(t) else
+                           np.array([t]), text)
+            if close(as_batch, expected, rtol=1e-6):
+                fail("feedback.cross_entropy_error.no_reshape", k=k, input=text, got=show(got),
+                     expected=show(expected))
+        fail("feedback.cross_entropy_error.mean_over_all_elements", input=text, got=show(got),
+             expected=show(expected), factor=k)
+    fail("feedback.cross_entropy_error.wrong_value", input=text, got=show(got),
+         expected=show(expected))
+
+
+@check("cross_entropy_error", weight=2)
+def test_cross_entropy_error_book_examples():
+    for y, expected, where in ((Y_RIGHT, 0.510825457099338, "correct class 2"),
+                               (Y_WRONG, 2.302584092994546, "wrong class 7")):
+        text = f"the book's y (0.6 at the {where}) and t one-hot at 2"
+        got = cee(y.copy(), T2.copy(), text)
+        check_cee(got, expected, text, y, T2, batch=False)
+
+
+@check("cross_entropy_error", weight=1)
+def test_cross_entropy_error_labels_like_one_hot():
+    cases = ((Y_RIGHT, 2, T2, 0.510825457099338, "the book's y and t = 2 (one sample)"),
+             (Y_BATCH, LABELS_BATCH, T_BATCH, CEE_BATCH, "a batch of 3 and t = [2, 2, 0]"))
+    for y, labels, one_hot, expected, text in cases:
+        got_one_hot = cee(y.copy(), one_hot.copy(), text)
+        check_cee(got_one_hot, expected, text, y, one_hot, batch=y.ndim == 2)
+        got_labels = cee(y.copy(), np.copy(labels), text)
+        if not close(got_labels, expected, rtol=1e-6):
+            fail("feedback.cross_entropy_error.labels_differ", input=text,
+                 got_labels=show(got_labels), got_one_hot=show(got_one_hot),
+                 expected=show(expected))
+
+
+@check("cross_entropy_error", weight=2)
+def test_cross_entropy_error_batch_mean():
+    text = "a batch of 3 samples (N = 3, 10 classes), one-hot t"
+    got = cee(Y_BATCH.copy(), T_BATCH.copy(), text)
+    check_cee(got, CEE_BATCH, text, Y_BATCH, T_BATCH, batch=True)
+
+
+@check("cross_entropy_error", weight=1)
+def test_cross_entropy_error_zero_probability_is_finite():
+    y, t = np.array([0.0, 0.9, 0.1]), np.array([1.0, 0.0, 0.0])
+    got = cee(y.copy(), t.copy(), "y = [0, 0.9, 0.1], t = [1, 0, 0]")
+    expected = 16.11809565095832  # -log(1e-7)
+    if not np.isfinite(got):
+        fail("feedback.cross_entropy_error.no_delta", y=show(y), t=show(t), got=show(got),
+             expected=show(expected))
+    if not close(got, expected, rtol=1e-6):
+        fail("feedback.cross_entropy_error.wrong_delta", y=show(y), t=show(t), got=show(got),
+             expected=show(expected))
+
+
+# --- to_one_hot (4.2.1) ---
+
+def check_one_hot(labels, num_classes, expected):
+    text = show(labels) if num_classes is None else f"{show(labels)}, {num_classes}"
+    args = (labels,) if num_classes is None else (labels, num_classes)
+    got = np.asarray(losses().to_one_hot(*args))
+    if got.shape != expected.shape:
+        fail("feedback.to_one_hot.wrong_shape", input=text, got=got.shape,
+             expected=expected.shape)
+    if not close(got, expected):
+        fail("feedback.to_one_hot.wrong_value", input=text, got=show(got),
+             expected=show(expected))
+    if got.dtype.kind != "f":
+        fail("feedback.to_one_hot.wrong_dtype", input=text, dtype=got.dtype)
+
+
+@check("to_one_hot", weight=1)
+def test_to_one_hot_ten_classes():
+    check_one_hot(np.array([2, 0, 9]), None, np.eye(10)[[2, 0, 9]])
+
+
+@check("to_one_hot", weight=1)
+def test_to_one_hot_num_classes():
+    check_one_hot(np.array([1, 0, 2, 1]), 3, np.eye(3)[[1, 0, 2, 1]])
+
+
+@check("to_one_hot", weight=1)
+def test_to_one_hot_rejects_bad_labels():
+    for labels, bad in ((np.array([3, 10, 1]), 10), (np.array([0, -1]), -1)):
+        text = f"{show(labels)}, 10"
+        # The exception is the answer under test here, so it is caught and judged.
+        try:
+            got = losses().to_one_hot(labels, 10)
+        except ValueError as error:
+            if str(bad) not in str(error) or "9" not in str(error):
+                fail("feedback.to_one_hot.vague_error", input=text, detail=str(error),
+                     label=bad, last=9)
+            continue
+        except NotImplementedError:
+            raise
+        except Exception as error:  # noqa: BLE001 (named in the feedback)
+            fail("feedback.to_one_hot.wrong_error", input=text, kind=type(error).__name__,
+                 detail=str(error), label=bad, last=9)
+        fail("feedback.to_one_hot.no_range_check", input=text, got=show(np.asarray(got)),
+             label=bad, last=9)
