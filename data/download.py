@@ -1,0 +1,135 @@
+"""Fetching one MNIST file from a list of mirrors into the cache, atomically.
+
+Each mirror is a base URL; the file is <base><standard name>.gz. A mirror is tried a few times
+with a short backoff when the failure may pass (timeout, reset connection, cut transfer, 5xx);
+a missing file or a file that fails the checks moves on to the next mirror at once. The download
+goes to a temporary file beside its final name and is renamed only once it passed every check of
+idx.read, so the cache never holds a partial or wrong file.
+"""
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from . import cache, idx
+from .errors import MnistError
+
+MIRRORS_ENV = "DLFS_MNIST_MIRRORS"
+DEFAULT_MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+)
+RETRIES = 3  # attempts per mirror for failures that may pass
+BACKOFF = 0.5  # seconds before the second attempt, doubled before each later one
+TIMEOUT = 30.0  # seconds a connect or a read may stall
+_NOT_THERE = {400, 401, 403, 404, 410}  # HTTP codes that another attempt will not change
+
+
+class _Transient(Exception):
+    """A failure worth another attempt on the same mirror."""
+
+
+class _Failed(Exception):
+    """A failure of this mirror; the next one may still work."""
+
+
+def mirror_list(mirrors: str | Iterable[str] | None = None) -> list[str]:
+    """The base URLs to try, in order: `mirrors` if given, else $DLFS_MNIST_MIRRORS, else the
+    public defaults. A string may list several, separated by commas or whitespace."""
+    if mirrors is None:
+        mirrors = os.environ.get(MIRRORS_ENV) or DEFAULT_MIRRORS
+    if isinstance(mirrors, str):
+        mirrors = re.split(r"[\s,]+", mirrors)
+    bases = [m.strip() for m in mirrors if m.strip()]
+    if not bases:
+        raise MnistError(f"no MNIST mirror to download from: {MIRRORS_ENV} or the mirrors "
+                         f"argument is empty; give at least one base URL, or unset it")
+    return [b if b.endswith("/") else b + "/" for b in bases]
+
+
+def fetch(spec: idx.IdxFile, folder: Path, mirrors: str | Iterable[str] | None = None, *,
+          retries: int = RETRIES, backoff: float = BACKOFF, timeout: float = TIMEOUT) -> Path:
+    """Download spec's file from the first mirror that has a good copy into folder; return its
+    path. Raises MnistError listing what went wrong with each mirror."""
+    bases = mirror_list(mirrors)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _unwritable(folder, exc) from None
+    failures = []
+    for base in bases:
+        url = f"{base}{spec.name}.gz"
+        try:
+            return _fetch_from(url, spec, folder, max(1, retries), backoff, timeout)
+        except _Failed as why:
+            failures.append(f"  {url}: {why}")
+    raise MnistError(f"could not download {spec.name}.gz from any mirror:\n"
+                     + "\n".join(failures)
+                     + f"\nCheck the network connection, set {MIRRORS_ENV} to mirrors you can "
+                     f"reach (base URLs separated by commas), or put the four MNIST files in a "
+                     f"folder and set DLFS_MNIST_DIR to it.")
+
+
+def _fetch_from(url: str, spec: idx.IdxFile, folder: Path, retries: int, backoff: float,
+                timeout: float) -> Path:
+    for attempt in range(retries):
+        if attempt:
+            time.sleep(backoff * 2 ** (attempt - 1))
+        try:
+            out, tmp = cache.temp_beside(folder / spec.name, ".part")
+        except OSError as exc:
+            raise _unwritable(folder, exc) from None
+        try:
+            with out:
+                for chunk in _download(url, timeout, limit=spec.size + (1 << 20)):
+                    out.write(chunk)
+            try:
+                idx.read(tmp, spec, sinks=[])
+            except idx.IdxProblem as problem:
+                raise _Failed(f"the downloaded file {problem}") from None
+            final = folder / (f"{spec.name}.gz" if idx.is_gzip(tmp) else spec.name)
+            os.replace(tmp, final)
+            return final
+        except _Transient as why:
+            last = why
+        except OSError as exc:  # writing into the cache folder failed: no other mirror helps
+            raise _unwritable(folder, exc) from None
+        finally:
+            tmp.unlink(missing_ok=True)
+    raise _Failed(f"{last} ({retries} attempts)")
+
+
+def _download(url: str, timeout: float, limit: int) -> Iterator[bytes]:
+    """Yield the body of url in chunks, turning every network failure into _Transient or
+    _Failed; errors of the caller's writes pass through untouched."""
+    request = urllib.request.Request(url, headers={"User-Agent": "dlfs-kit MNIST loader"})
+    got = 0
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            announced = response.headers.get("Content-Length")
+            while chunk := response.read(1 << 16):
+                got += len(chunk)
+                if got > limit:
+                    raise _Failed(f"sent more than {limit} bytes, far more than the MNIST file")
+                yield chunk
+    except urllib.error.HTTPError as exc:
+        if exc.code in _NOT_THERE:
+            raise _Failed(f"HTTP {exc.code} {exc.reason}") from None
+        raise _Transient(f"HTTP {exc.code} {exc.reason}") from None
+    except urllib.error.URLError as exc:
+        raise _Transient(f"cannot connect ({exc.reason})") from None
+    except (http.client.HTTPException, OSError) as exc:  # reset, timeout, cut, TLS error
+        raise _Transient(f"the transfer failed ({type(exc).__name__}: {exc})") from None
+    if announced is not None and announced.isdigit() and got != int(announced):
+        raise _Transient(f"the connection closed after {got} of {announced} bytes")
+
+
+def _unwritable(folder: Path, exc: OSError) -> MnistError:
+    return MnistError(f"cannot save the download in {folder} ({exc}): set DLFS_CACHE_DIR to a "
+                      f"folder you can write to, with about 300 MB free")
