@@ -1,0 +1,152 @@
+"""Public checks of ch04/two_layer_net.py: TwoLayerNet's parameters, predict, loss, accuracy and
+numerical_gradient (against the provided gradient).
+
+Expected values were computed once from the reference solution, with the fixed parameters below,
+and pasted in.
+"""
+import numpy as np
+
+from grader.suite import check, close, fail, relative_error, show, student
+
+KEYS = ("W1", "b1", "W2", "b2")
+# A tiny 4-5-3 net with fixed parameters and three samples.
+PARAMS = {
+    "W1": np.array([[0.1, 0.3, -0.27, -0.89, -0.45], [-0.99, 0.06, 1.34, -0.49, -0.62],
+                    [0.49, 0.36, 0.11, -0.93, -0.03], [0.7, -1.34, -0.46, -1.9, -1.29]]),
+    "b1": np.array([-1.84, -0.24, -1.27, 0.27, 0.16]),
+    "W2": np.array([[-0.19, -2.52, -0.54], [-0.05, 0.11, -1.53], [-0.48, -0.98, -0.81],
+                    [1.06, -0.81, -0.03], [0.88, -0.58, -0.11]]),
+    "b2": np.array([0.11, 0.06, -1.23]),
+}
+X = np.array([[0.08, 1.36, -1.55, 0.86], [0.12, -0.64, 2.0, 0.76], [-1.2, 0.07, 0.58, -0.19]])
+Y = np.array([[0.710058490904481, 0.2135974017550936, 0.0763441073404254],
+              [0.82635612354889, 0.10870088347409732, 0.06494299297701256],
+              [0.926132874253211, 0.05120843094768907, 0.02265869479909998]])
+LABELS = np.array([2, 0, 1])
+LOSS = 1.9116938652655246
+# Labels the net gives high probability, so the book's delta = 1e-7 inside the log moves the
+# numerical gradient well below the 1e-6 relative error allowed against backpropagation.
+GRADIENT_LABELS = np.array([0, 0, 0])
+
+
+def TwoLayerNet(*args, **kwargs):
+    return student("ch04.two_layer_net").TwoLayerNet(*args, **kwargs)
+
+
+def fixed_net():
+    """The student's TwoLayerNet(4, 5, 3) holding copies of PARAMS."""
+    network = TwoLayerNet(4, 5, 3)
+    for key in KEYS:
+        network.params[key] = PARAMS[key].copy()
+    return network
+
+
+def check_params(network, sizes, shapes):
+    params = network.params
+    if sorted(params) != sorted(KEYS):
+        fail("feedback.two_layer_net.keys", sizes=sizes, got=sorted(params))
+    for key, shape in zip(KEYS, shapes):
+        if np.shape(params[key]) != shape:
+            fail("feedback.two_layer_net.param_shape", sizes=sizes, param=key,
+                 got=np.shape(params[key]), expected=shape)
+    for key in ("b1", "b2"):
+        if np.any(params[key] != 0):
+            fail("feedback.two_layer_net.bias_not_zero", sizes=sizes, param=key,
+                 got=show(np.asarray(params[key])), size=np.shape(params[key])[0])
+
+
+@check("two_layer_net", weight=2)
+def test_two_layer_net_parameters():
+    sizes = "784, 50, 10"
+    for std in (0.01, 0.5):
+        np.random.seed(1)
+        network = TwoLayerNet(784, 50, 10, weight_init_std=std)
+        check_params(network, sizes, ((784, 50), (50,), (50, 10), (10,)))
+        # 39,200 and 500 draws: their spread is within 15% of std with room to spare.
+        for key in ("W1", "W2"):
+            spread = float(np.std(network.params[key]))
+            if not abs(spread - std) < 0.15 * std:
+                fail("feedback.two_layer_net.weight_spread", sizes=sizes, param=key, std=std,
+                     got=spread)
+    check_params(TwoLayerNet(3, 7, 2), "3, 7, 2", ((3, 7), (7,), (7, 2), (2,)))
+    np.random.seed(3)
+    first = TwoLayerNet(4, 5, 3).params["W1"].copy()
+    np.random.seed(3)
+    if not np.array_equal(first, TwoLayerNet(4, 5, 3).params["W1"]):
+        fail("feedback.two_layer_net.not_global_rng", sizes="4, 5, 3")
+
+
+@check("two_layer_net", weight=2)
+def test_two_layer_net_predict():
+    got = np.asarray(fixed_net().predict(X.copy()))
+    if got.shape != Y.shape:
+        fail("feedback.two_layer_net.predict_shape", input=X.shape, got=got.shape,
+             expected=Y.shape)
+    sums = got.sum(axis=1)
+    if not close(sums, np.ones(len(X)), rtol=1e-9):
+        fail("feedback.two_layer_net.predict_not_softmax", sums=show(sums))
+    if not close(got, Y, rtol=1e-7):
+        fail("feedback.two_layer_net.predict", x=show(X), got=show(got), expected=show(Y))
+
+
+@check("two_layer_net", weight=1)
+def test_two_layer_net_loss():
+    network = fixed_net()
+    for t in (np.eye(3)[LABELS], LABELS):
+        got = network.loss(X.copy(), t.copy())
+        if not close(got, LOSS, rtol=1e-6):
+            fail("feedback.two_layer_net.loss", t=show(t), got=show(got), expected=show(LOSS))
+
+
+@check("two_layer_net", weight=1)
+def test_two_layer_net_accuracy():
+    network = fixed_net()
+    x = np.vstack([X, X[:1] * 2])
+    # The net's own answers with one of the four changed: exactly 3 of 4 right, whatever predict
+    # returns.
+    labels = np.argmax(np.asarray(network.predict(x.copy())), axis=1)
+    labels[1] = (labels[1] + 1) % 3
+    got_one_hot = network.accuracy(x.copy(), np.eye(3)[labels])
+    got_labels = network.accuracy(x.copy(), labels.copy())
+    if close(got_one_hot, 0.75) and close(got_labels, 0.75):
+        return
+    if close(got_one_hot, 3) or close(got_labels, 3):
+        fail("feedback.two_layer_net.accuracy_count", got=show(got_one_hot), expected=0.75)
+    if close(got_one_hot, 0.75):
+        fail("feedback.two_layer_net.accuracy_labels", got_one_hot=show(got_one_hot),
+             got_labels=show(got_labels), expected=0.75)
+    fail("feedback.two_layer_net.accuracy", got=show(got_one_hot), expected=0.75)
+
+
+def numerical_gradients():
+    """(network, numerical gradient, the parameters before) for the fixed net."""
+    network = fixed_net()
+    before = {key: PARAMS[key].copy() for key in KEYS}
+    grads = network.numerical_gradient(X.copy(), np.eye(3)[GRADIENT_LABELS])
+    if not isinstance(grads, dict) or sorted(grads) != sorted(KEYS) or any(
+            np.shape(grads[key]) != PARAMS[key].shape for key in KEYS):
+        fail("feedback.two_layer_net.gradient_keys", got=show(grads))
+    return network, grads, before
+
+
+@check("two_layer_net", weight=3)
+def test_two_layer_net_numerical_gradient_agrees_with_backprop():
+    network, grads, _ = numerical_gradients()
+    zero = [key for key in KEYS if np.all(np.asarray(grads[key]) == 0)]
+    if zero:
+        fail("feedback.two_layer_net.gradient_zero", keys=", ".join(zero))
+    # The provided backpropagation, on a fresh net with the same parameters.
+    exact = fixed_net().gradient(X.copy(), np.eye(3)[GRADIENT_LABELS])
+    errors = {key: relative_error(grads[key], exact[key]) for key in KEYS}
+    if not all(error < 1e-6 for error in errors.values()):
+        fail("feedback.two_layer_net.gradient_mismatch",
+             errors=", ".join(f"{key} {error:.1e}" for key, error in errors.items()))
+
+
+@check("two_layer_net", weight=1)
+def test_two_layer_net_numerical_gradient_keeps_params():
+    network, _, before = numerical_gradients()
+    for key in KEYS:
+        if not np.array_equal(network.params[key], before[key]):
+            fail("feedback.two_layer_net.params_changed", param=key, before=show(before[key]),
+                 after=show(np.asarray(network.params[key])))
