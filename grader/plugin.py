@@ -8,6 +8,7 @@ result (so the parent can resume after a crash), and which exercises to keep.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import json
@@ -122,6 +123,8 @@ def _verdict(item, excinfo) -> tuple[str, str]:
         return "failed", str(error)
     if isinstance(error, (suite.SubmissionImportError, guard.ForbiddenImport)):
         return "error", str(error)
+    if isinstance(error, OSError) and error.errno == errno.EFBIG:
+        return "error", catalog.text("test.output_flood", limit=guard.OUTPUT_LIMIT_MB)
     if isinstance(error, MemoryError):
         return "error", catalog.text("test.memory", limit=guard.memory_limit_gib())
     if isinstance(error, AssertionError):

@@ -85,8 +85,12 @@ def _make_workspace(suites: list[str], options: RunOptions) -> Path:
             if (folder / suite).exists():
                 (workspace / name / suite).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(folder / suite, workspace / name / suite)
-                (workspace / name / suite).parent.joinpath("__init__.py").touch()
     _copy_py_tree(options.target, workspace / "student")
+    # The child imports the grader and the data loader from copies, so graded code that finds
+    # and rewrites their files changes only this workspace, never the instructor's kit.
+    skip = shutil.ignore_patterns("__pycache__", "suites", "hidden")
+    shutil.copytree(GRADER_DIR, workspace / "lib" / "grader", ignore=skip)
+    shutil.copytree(GRADER_DIR.parent / "data", workspace / "lib" / "data", ignore=skip)
     return workspace
 
 
@@ -153,7 +157,10 @@ class _Session:
         omit = ["collectors", "log", "streams", "keywords", "warnings"]
         if not self.options.verbose:
             omit.append("traceback")
+        # importlib mode: suites need no __init__.py, so nothing is imported from the workspace
+        # once collection is over (graded code may delete or rewrite the workspace's files).
         return [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                "--import-mode=importlib",
                 "--rootdir", str(workspace), "-c", str(workspace / "pytest.ini"),
                 "--json-report", "--json-report-omit", *omit, "--", *paths]
 
@@ -168,7 +175,7 @@ class _Session:
         env = {**os.environ, "DLFS_GRADER_SESSION": "1", "DLFS_STUDENT_PACKAGE": "student",
                "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
                "TMPDIR": str(workspace / "tmp")}
-        env.pop("PYTHONPATH", None)
+        env["PYTHONPATH"] = str(workspace / "lib")
         output = open(self.private / f"output-{number}.txt", "wb")
         secret_read, secret_write = os.pipe()
         env["DLFS_GRADER_SECRET_FD"] = str(secret_read)

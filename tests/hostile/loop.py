@@ -1,0 +1,8 @@
+"""module: ch03/softmax.py
+zero: softmax
+status: timeout
+expect: longer than
+"""
+def softmax(a):
+    while True:
+        pass

@@ -1,0 +1,50 @@
+"""Builds graded submissions for the kit's own tests: the reference solutions with one module
+patched by a fixture file (a known mistake, or hostile code), and grades them for real."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from grader.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+EXERCISES = ROOT / "exercises"
+
+
+def read_fixture(path: Path) -> dict[str, str]:
+    """The `key: value` lines of a fixture's docstring, and its whole text under "text"."""
+    text = path.read_text(encoding="utf-8")
+    header = text.split('"""')[1]
+    fields = dict(line.split(":", 1) for line in header.strip().splitlines() if ":" in line)
+    return {**{k.strip(): v.strip() for k, v in fields.items()}, "text": text}
+
+
+def patched_submission(folder: Path, patches: dict[str, str], base: Path = SOLUTIONS) -> Path:
+    """A copy of `base` with each patch's text appended to its module (later defs win)."""
+    target = folder / "submission"
+    shutil.copytree(base, target, ignore=shutil.ignore_patterns("__pycache__"))
+    for module, text in patches.items():
+        with open(target / module, "a", encoding="utf-8") as stream:
+            stream.write("\n\n" + text)
+    return target
+
+
+def grade_json(target: Path, *args: str) -> tuple[int, dict]:
+    """`grade run ... --format json` through the CLI; its exit code and results."""
+    output = target.parent / f"results-{len(list(target.parent.glob('results-*')))}.json"
+    result = CliRunner().invoke(main, ["run", "--target", str(target), "--format", "json",
+                                       "--output", str(output), *args])
+    assert output.exists(), result.output
+    return result.exit_code, json.loads(output.read_text())
+
+
+def by_id(results: dict) -> dict[str, dict]:
+    return {e["id"]: e for e in results["exercises"]}
+
+
+def messages(exercise: dict) -> str:
+    return "\n".join(t["message"] for t in exercise["tests"])

@@ -1,0 +1,26 @@
+"""Each known mistake in tests/mistakes/<exercise>/ loses points and is named in the feedback."""
+from pathlib import Path
+
+import pytest
+
+from submissions import by_id, grade_json, messages, patched_submission, read_fixture
+
+MISTAKES = sorted((Path(__file__).parent / "mistakes").glob("*/*.py"))
+
+
+@pytest.mark.parametrize("path", MISTAKES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_mistake_is_caught_with_its_message(path, tmp_path):
+    fixture = read_fixture(path)
+    exercise_id = path.parent.name
+    submission = patched_submission(tmp_path, {fixture["module"]: fixture["text"]})
+    _, results = grade_json(submission, exercise_id)
+    exercise = by_id(results)[exercise_id]
+    assert exercise["score"] < exercise["max_score"], f"{path.name} scored full marks"
+    assert fixture["expect"].lower() in messages(exercise).lower(), messages(exercise)
+
+
+def test_every_exercise_with_a_module_has_mistakes():
+    from grader.manifest import EXERCISES
+    covered = {p.parent.name for p in MISTAKES}
+    missing = [e.id for e in EXERCISES if e.module and e.id not in covered]
+    assert not missing, f"no known-mistake fixture for {missing}"
