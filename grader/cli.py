@@ -54,7 +54,7 @@ def _exercise_ids(ctx, param, values):
 def run(ids, target, fmt, output, skip_final, fail_under, timeout, hidden, verbose):
     """Grade all exercises, or the ones named (e.g. `grade run softmax`)."""
     try:
-        score = commands.run(ids, commands.target_path(target, KIT_ROOT), fmt=fmt,
+        score = commands.run(ids, target, KIT_ROOT, fmt=fmt,
                              output=output, skip_final=skip_final, timeout=timeout,
                              hidden=hidden, verbose=verbose)
     except commands.KitError as error:
@@ -79,6 +79,58 @@ def list_(target):
 def hint(exercise_id):
     """Show the hint for one exercise, then the book section to reread."""
     click.echo(commands.hint(exercise_id))
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--no-verify-venv", is_flag=True,
+              help="Skip installing the release in a fresh virtual environment (pip needs a "
+                   "package index); its stubs are still graded with this Python.")
+def release(out_dir, no_verify_venv):
+    """Build the students' copy of the kit in OUT_DIR: no solutions, no hidden checks."""
+    from .release import build_release
+    files = build_release(KIT_ROOT, out_dir, verify_venv=not no_verify_venv,
+                          say=lambda line: click.echo(line, err=True))
+    click.echo(f"release: {len(files)} files in {out_dir}, checked")
+
+
+@main.command()
+@click.argument("submissions", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("ids", nargs=-1, callback=_exercise_ids)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Submissions graded at the same time.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the gradebook CSV here: a row per submission.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write every submission's full results here.")
+@click.option("--skip-final", is_flag=True, help="Grade everything but the MNIST capstone.")
+@click.option("--hidden", is_flag=True, help="Also run the instructor's hidden checks.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=1800.0, show_default=True,
+              help="Seconds one submission may take in all; then it scores zero.")
+def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeout):
+    """Grade every sub-folder and .zip of SUBMISSIONS (all exercises, or the IDS named)."""
+    from .batch import run_batch
+    if csv_path is None and json_path is None:
+        raise click.UsageError("give --csv FILE, --json FILE or both: where the grades go")
+    entries = run_batch(KIT_ROOT, submissions, csv_path, json_path, jobs=jobs,
+                        skip_final=skip_final, hidden=hidden, timeout=timeout, ids=ids)
+    failed = [e.submission for e in entries if e.error]
+    click.echo(f"graded {len(entries) - len(failed)} of {len(entries)} submissions"
+               + (f"; not graded: {', '.join(failed)}" if failed else ""))
+
+
+@main.command()
+@click.argument("results", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help="Write the gradebook CSV here: a row per results file.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write all the results in one file, as `grade batch --json` does.")
+def gradebook(results, csv_path, json_path):
+    """Merge `grade run --format json` results files into one gradebook CSV."""
+    from .gradebook import merge
+    entries = merge(list(results), csv_path, json_path)
+    click.echo(f"gradebook: {len(entries)} rows in {csv_path}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -49,21 +49,18 @@ def _progress_printer():
     return show
 
 
-def _failed_run(target: Path, error: Exception, hidden: bool) -> RunResult:
-    return RunResult([], 0.0, str(target), hidden=hidden, kit_error=str(error))
-
-
-def run(ids, target: Path, fmt="text", output=None, skip_final=False, timeout=60.0,
-        hidden=False, verbose=False) -> float:
+def run(ids, target: str, kit_root: Path, fmt="text", output=None, skip_final=False,
+        timeout=60.0, hidden=False, verbose=False) -> float:
     """Grade, report, remember the result for `grade list`; the score."""
-    options = RunOptions(target=target, hidden=hidden, timeout=timeout, verbose=verbose,
-                         on_progress=_progress_printer())
     try:
+        target_folder = target_path(target, kit_root)
+        options = RunOptions(target=target_folder, hidden=hidden, timeout=timeout,
+                             verbose=verbose, on_progress=_progress_printer())
         result = grade(tuple(ids), options, skip_final=skip_final)
     except KitError as error:
         if output is not None:
-            write_atomically(output, render(_failed_run(target, error, hidden), "json"
-                                            if fmt == "text" else fmt))
+            failed = RunResult([], 0.0, str(target), hidden=hidden, kit_error=str(error))
+            write_atomically(output, render(failed, "json" if fmt == "text" else fmt))
         raise
     if sys.stderr.isatty():
         click.echo("\r\033[K", nl=False, err=True)
@@ -71,7 +68,7 @@ def run(ids, target: Path, fmt="text", output=None, skip_final=False, timeout=60
         write_atomically(output, click.unstyle(render(result, fmt, verbose=verbose)))
         fmt = "text"
     click.echo(render(result, fmt, verbose=verbose), nl=False)
-    write_atomically(_state_file(target), render(result, "json"))
+    write_atomically(_state_file(target_folder), render(result, "json"))
     return result.score
 
 

@@ -22,6 +22,6 @@ def render(result: RunResult) -> str:
               "max_score": e.max_score, "status": "passed" if e.status == "passed" else "failed",
               "output": _output(e), "visibility": "visible"} for e in result.exercises]
     data = {"score": result.score, "execution_time": round(result.seconds, 3),
-            "output": result.next_step(), "visibility": "visible",
+            "output": result.kit_error or result.next_step(), "visibility": "visible",
             "stdout_visibility": "hidden", "tests": tests}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

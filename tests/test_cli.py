@@ -1,0 +1,97 @@
+"""The `grade` command through Click's CliRunner, with real grading children underneath."""
+import json
+import xml.etree.ElementTree as ET
+
+from click.testing import CliRunner
+
+from grader import manifest
+from grader.cli import main
+from submissions import EXERCISES, SOLUTIONS, patched_submission
+
+QUICK = ["step_function", "sigmoid", "softmax"]
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_hint_names_the_section():
+    result = invoke("hint", "softmax")
+    assert result.exit_code == 0
+    assert "3.5.2" in result.output and "Hint for softmax" in result.output
+
+
+def test_unknown_exercise_is_a_usage_error_that_points_to_list():
+    result = invoke("run", "softmaks")
+    assert result.exit_code == 2
+    assert "grade list" in result.output
+
+
+def test_missing_target_exits_2_and_still_writes_the_results_file(tmp_path):
+    output = tmp_path / "results.json"
+    result = invoke("run", "--target", tmp_path / "nowhere", "--format", "json",
+                    "--output", output)
+    assert result.exit_code == 2
+    assert "laid out like exercises/" in result.output
+    assert "laid out like exercises/" in json.loads(output.read_text())["kit_error"]
+
+
+def test_list_shows_every_exercise_and_progress():
+    result = invoke("list", "--target", SOLUTIONS)
+    assert result.exit_code == 0
+    for exercise in manifest.EXERCISES:
+        assert exercise.id in result.output
+    assert f"/{len(manifest.EXERCISES)} exercises" in result.output
+
+
+def test_fail_under_sets_the_exit_status():
+    assert invoke("run", *QUICK, "--target", SOLUTIONS, "--fail-under", 14).exit_code == 0
+    assert invoke("run", *QUICK, "--target", SOLUTIONS, "--fail-under", 14.5).exit_code == 1
+
+
+def test_text_report_shows_feedback_and_next_step(tmp_path):
+    submission = patched_submission(tmp_path, {"ch03/softmax.py": (
+        "def softmax(a):\n    e = np.exp(a)\n    return e / np.sum(e)\n")})
+    result = invoke("run", *QUICK, "--target", submission)
+    assert result.exit_code == 0
+    assert "next: softmax (3.5.2)" in result.output
+    assert "Traceback" not in result.output
+    assert "\x1b[" not in result.output  # no colours in a pipe
+
+
+def test_default_command_grades_the_stubs():
+    result = invoke()
+    assert result.exit_code == 0
+    assert "total: 0/100 points" in result.output
+
+
+def test_gradescope_results_follow_the_format(tmp_path):
+    output = tmp_path / "results.json"
+    assert invoke("run", *QUICK, "--target", EXERCISES, "--format", "gradescope",
+                  "--output", output).exit_code == 0
+    data = json.loads(output.read_text())
+    assert isinstance(data["score"], (int, float)) and data["score"] == 0
+    assert isinstance(data["execution_time"], (int, float))
+    assert [t["name"].split()[0] for t in data["tests"]] == QUICK
+    for test in data["tests"]:
+        assert set(test) >= {"name", "score", "max_score", "status", "output", "visibility"}
+        assert test["status"] in ("passed", "failed")
+        assert test["visibility"] in ("hidden", "after_due_date", "after_published", "visible")
+        assert "NotImplementedError" in test["output"]
+
+
+def test_junit_xml_counts_match_the_json(tmp_path):
+    submission = patched_submission(tmp_path, {"ch03/activations.py": (
+        "def sigmoid(x):\n    return 1 / (1 + np.exp(x))\n")})
+    junit, results = tmp_path / "junit.xml", tmp_path / "results.json"
+    invoke("run", *QUICK, "--target", submission, "--format", "junit", "--output", junit)
+    invoke("run", *QUICK, "--target", submission, "--format", "json", "--output", results)
+    root = ET.parse(junit).getroot()
+    assert root.tag == "testsuites"
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    for exercise in json.loads(results.read_text())["exercises"]:
+        suite = suites[exercise["id"]]
+        failing = [t for t in exercise["tests"] if t["status"] != "passed"]
+        assert int(suite.get("failures")) + int(suite.get("errors")) == len(failing)
+        assert len(suite.findall("testcase")) == len(exercise["tests"])
+    assert int(suites["sigmoid"].get("failures")) > 0
