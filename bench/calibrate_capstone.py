@@ -9,12 +9,16 @@ minibatches) with k, as the capstone does with its fixed seed. The threshold mus
 seed with at least one percentage point to spare: the suggestion printed at the end is the lowest
 accuracy minus 0.01, rounded down to a whole percentage point. Record the output and the chosen
 threshold in bench/CALIBRATION.md.
+
+Times depend on the machine and its load: on a busy machine, OpenBLAS's threads fight over the
+cores and training can run ten times slower; OPENBLAS_NUM_THREADS=1 avoids that.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
 import math
+import os
 import platform
 import sys
 import time
@@ -53,8 +57,10 @@ def main() -> None:
     args = parser.parse_args()
 
     data = load_mnist(normalize=True, one_hot_label=True)
-    print(f"# {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, "
-          f"{platform.processor() or 'unknown cpu'}")
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset")
+    print(f"# Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, "
+          f"{os.cpu_count()} CPUs, OPENBLAS_NUM_THREADS={threads}, load average "
+          f"{os.getloadavg()[0]:.1f}")
     print(f"# TwoLayerNet(784, {HIDDEN}, 10), iters_num={ITERS}, batch_size={BATCH}, "
           f"learning_rate={LR}")
     print("seed  accuracy  seconds  test_acc per epoch (first, last)")

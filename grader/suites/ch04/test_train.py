@@ -1,0 +1,161 @@
+"""Public checks of ch04/train.py: sgd_update and the minibatch training loop train.
+
+train runs on a small, easy 3-class problem made here, with the submission's own TwoLayerNet,
+whose methods are watched (each call still runs the real method) to see which batches train
+draws and when it records accuracy.
+"""
+import numpy as np
+
+from grader.suite import check, close, fail, show, student
+
+# 250 training and 60 test samples: with batch_size=25 an epoch is 10 iterations.
+TRAIN_SIZE, TEST_SIZE, BATCH, ITERS, LR = 250, 60, 25, 55, 0.5
+EXPECTED_AT = [0, 10, 20, 30, 40, 50]  # i % 10 == 0 for i in range(55)
+
+
+def blobs(n, seed):
+    """n points of 4 features around three well-separated centres, with one-hot targets."""
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 3, n)
+    centres = np.array([[2.0, 0.0, 0.0, 1.0], [0.0, 2.0, 0.0, -1.0], [0.0, 0.0, 2.0, 0.0]])
+    return centres[labels] + 0.5 * rng.standard_normal((n, 4)), np.eye(3)[labels]
+
+
+X_TRAIN, T_TRAIN = blobs(TRAIN_SIZE, 1)
+X_TEST, T_TEST = blobs(TEST_SIZE, 2)
+
+
+def train_module():
+    return student("ch04.train")
+
+
+class Watched:
+    """The submission's TwoLayerNet(4, 8, 3), with its gradient and accuracy calls logged."""
+
+    def __init__(self, net_seed=0):
+        np.random.seed(net_seed)
+        self.network = student("ch04.two_layer_net").TwoLayerNet(4, 8, 3, weight_init_std=0.5)
+        self.arrays = dict(self.network.params)
+        self.batches, self.accuracy_calls = [], []
+        gradient, accuracy = self.network.gradient, self.network.accuracy
+
+        def watched_gradient(x, t):
+            self.batches.append((np.array(x), np.array(t)))
+            return gradient(x, t)
+
+        def watched_accuracy(x, t):
+            value = accuracy(x, t)
+            self.accuracy_calls.append((len(self.batches), len(x), float(value)))
+            return value
+
+        self.network.gradient, self.network.accuracy = watched_gradient, watched_accuracy
+
+    def train(self, seed=0, iters_num=ITERS):
+        history = train_module().train(self.network, X_TRAIN, T_TRAIN, X_TEST, T_TEST,
+                                       iters_num=iters_num, batch_size=BATCH,
+                                       learning_rate=LR, seed=seed)
+        if not isinstance(history, dict) or any(
+                not isinstance(history.get(key), (list, np.ndarray))
+                for key in ("loss", "train_acc", "test_acc")):
+            fail("feedback.minibatch_sgd.history_keys", got=show(history))
+        return history
+
+
+# --- sgd_update (4.5.2) ---
+
+@check("minibatch_sgd", weight=2)
+def test_sgd_update_in_place():
+    W, b = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.5, -0.5])
+    params = {"W": W, "b": b}
+    before = {key: value.copy() for key, value in params.items()}
+    grads = {"W": np.array([[10.0, 0.0], [-10.0, 5.0]]), "b": np.array([1.0, 2.0])}
+    expected = {key: before[key] - 0.1 * grads[key] for key in params}
+    train_module().sgd_update(params, grads, 0.1)
+    if all(np.array_equal(params[key], before[key]) for key in params):
+        fail("feedback.minibatch_sgd.sgd_never_reaches_params", before=show(before["W"]),
+             expected=show(expected["W"]))
+    for key in params:
+        if not close(params[key], expected[key]):
+            fail("feedback.minibatch_sgd.sgd_wrong_value", param=key, before=show(before[key]),
+                 got=show(np.asarray(params[key])), expected=show(expected[key]))
+    for key, array in (("W", W), ("b", b)):
+        if params[key] is not array:
+            fail("feedback.minibatch_sgd.sgd_replaces_arrays", param=key)
+
+
+# --- train (4.5.2-4.5.3) ---
+
+@check("minibatch_sgd", weight=1)
+def test_train_draws_a_batch_per_iteration():
+    watched = Watched()
+    watched.train()
+    if len(watched.batches) != ITERS:
+        fail("feedback.minibatch_sgd.no_gradient", iters=ITERS, calls=len(watched.batches))
+    sizes = sorted({len(x) for x, _ in watched.batches})
+    if sizes != [BATCH]:
+        fail("feedback.minibatch_sgd.batch_size", expected=BATCH, got=sizes)
+    # Each batch row must be one training sample, its target from the same row.
+    for x, t in watched.batches[:5]:
+        for row in range(BATCH):
+            matches = np.flatnonzero(np.all(X_TRAIN == x[row], axis=1))
+            if not matches.size or not np.array_equal(T_TRAIN[matches[0]], t[row]):
+                fail("feedback.minibatch_sgd.batch_rows", row=row)
+    if all(np.array_equal(x, watched.batches[0][0]) for x, _ in watched.batches):
+        fail("feedback.minibatch_sgd.same_batch", iters=ITERS)
+    for key, array in watched.arrays.items():
+        if watched.network.params[key] is not array:
+            fail("feedback.minibatch_sgd.params_rebound", param=key)
+
+
+@check("minibatch_sgd", weight=2)
+def test_train_history():
+    watched = Watched()
+    history = watched.train()
+    if len(history["loss"]) != ITERS:
+        fail("feedback.minibatch_sgd.loss_length", got=len(history["loss"]), iters=ITERS)
+    # train may ask for accuracy right before or right after iteration i's update.
+    on_train = [c for c in watched.accuracy_calls if c[1] == TRAIN_SIZE]
+    on_test = [c for c in watched.accuracy_calls if c[1] == TEST_SIZE]
+    after = [done - 1 for done, _, _ in on_train]
+    before = [done for done, _, _ in on_train]
+    right_times = EXPECTED_AT in (after, before) and len(on_test) == len(on_train)
+    if not right_times or len(history["train_acc"]) != len(EXPECTED_AT):
+        fail("feedback.minibatch_sgd.acc_times", n=TRAIN_SIZE, batch=BATCH,
+             per=TRAIN_SIZE / BATCH, expected_at=EXPECTED_AT, count=len(EXPECTED_AT),
+             got_at=[max(i, 0) for i in after], got_count=len(history["train_acc"]))
+    for key, calls, data in (("train_acc", on_train, "the training data"),
+                             ("test_acc", on_test, "the test data")):
+        values = [value for _, _, value in calls]
+        if not close(np.asarray(history[key], dtype=float), values):
+            fail("feedback.minibatch_sgd.acc_values", param=key, data=data,
+                 got=show(np.asarray(history[key], dtype=float), 3),
+                 expected=show(np.array(values), 3))
+
+
+@check("minibatch_sgd", weight=1)
+def test_train_loss_falls():
+    history = Watched().train(iters_num=100)
+    loss = np.asarray(history["loss"], dtype=float)
+    first, last = float(np.mean(loss[:10])), float(np.mean(loss[-10:]))
+    if not (np.isfinite(last) and last < 0.5 * first):
+        fail("feedback.minibatch_sgd.loss_not_falling", first=first, last=last, lr=LR)
+
+
+@check("minibatch_sgd", weight=2)
+def test_train_seed():
+    first = Watched(net_seed=0)
+    state = np.random.get_state()
+    first_history = first.train(seed=3)
+    # The global generator is left alone: nothing has drawn from it since get_state.
+    after = np.random.get_state()
+    if not (np.array_equal(state[1], after[1]) and state[2:] == after[2:]):
+        fail("feedback.minibatch_sgd.global_rng")
+    second_history = Watched(net_seed=0).train(seed=3)
+    a, b = (np.asarray(h["loss"], dtype=float) for h in (first_history, second_history))
+    if a.shape != b.shape or not np.array_equal(a, b):
+        i = int(np.flatnonzero(a != b)[0]) if a.shape == b.shape else 0
+        fail("feedback.minibatch_sgd.not_reproducible", i=i, a=show(a[i]), b=show(b[i]))
+    other = Watched(net_seed=0)
+    other.train(seed=4)
+    if all(np.array_equal(x, y) for (x, _), (y, _) in zip(first.batches, other.batches)):
+        fail("feedback.minibatch_sgd.seed_ignored")
