@@ -187,12 +187,21 @@ def _zero_data(path: Path) -> None:
     array.flush()
 
 
+def _stamp_other_source(path: Path) -> None:
+    stamp_path = path.with_suffix(".json")
+    stamp = json.loads(stamp_path.read_text())
+    stamp["source_sha256"] = "0" * 64  # as if built from another version of the file
+    stamp_path.write_text(json.dumps(stamp))
+
+
 DAMAGE = {
     "truncated array": ("train_img", "u8", _truncate),
     "zeroed array": ("test_img", "f32", _zero_data),
+    "bytes appended": ("test_img", "u8", lambda p: p.write_bytes(p.read_bytes() + b"\0" * 64)),
     "garbage stamp": ("train_label", "u8",
                       lambda p: p.with_suffix(".json").write_text("{not json")),
     "missing stamp": ("test_label", "u8", lambda p: p.with_suffix(".json").unlink()),
+    "stamp of another source": ("train_img", "u8", _stamp_other_source),
     "stamp of another file": ("test_label", "u8", lambda p: shutil.copy(
         p.with_name("train_label.u8.json"), p.with_suffix(".json"))),
 }
