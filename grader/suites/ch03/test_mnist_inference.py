@@ -62,15 +62,16 @@ def predict_of(weights, x, describe):
     return np.asarray(got, dtype=float)
 
 
-def check_accuracy(weights, mnist, start, stop, batch_size):
+def check_accuracy(weights, mnist, start, stop, batch_size, cases=CASES):
+    """batch_accuracy on x_test[start:stop] against cases[(start, stop, batch_size)]."""
     x_test, t_test = mnist
     n = stop - start
     x, t = x_test[start:stop], t_test[start:stop]
-    describe = (f"x_test, t_test" if n == len(x_test)
+    describe = ("x_test, t_test" if n == len(x_test)
                 else f"x_test[{start}:{stop}], t_test[{start}:{stop}]")
     got = student("ch03.mnist_inference").batch_accuracy(fresh(weights), x, t,
                                                         batch_size=batch_size)
-    expected, mistakes = CASES[(start, stop, batch_size)]
+    expected, mistakes = cases[(start, stop, batch_size)]
     correct = round(expected * n)
     if isinstance(got, (int, np.integer)) and not isinstance(got, bool) and got == correct:
         fail("feedback.mnist_inference.count_not_fraction", input=describe, got=got,

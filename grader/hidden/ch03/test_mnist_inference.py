@@ -1,0 +1,47 @@
+"""Hidden checks of ch03/mnist_inference.py: one batch for everything, a batch larger than the
+set, other slices of the test set and the default batch size."""
+from grader.suite import check, fail, show, student
+from grader.suites.ch03.test_mnist_inference import (  # noqa: F401 (pytest fixtures)
+    TEST_ACCURACY, check_accuracy, fresh, mnist, weights)
+
+CASES = {
+    (0, 10000, 10000): (0.9321, []),
+    (0, 10000, 20000): (0.9321, [(0.0, "drops_last_batch")]),
+    (0, 7, 3): (1.0, [(0.8571428571428571, "drops_last_batch")]),
+    (5000, 5123, 50): (0.967479674796748, [(0.7804878048780488, "drops_last_batch"),
+                                           (0.96, "drops_last_batch"),
+                                           (0.9733333333333333, "mean_of_batches")]),
+}
+
+
+@check("mnist_inference", weight=1)
+def test_batch_accuracy_one_batch_and_a_batch_larger_than_the_set(weights, mnist):
+    check_accuracy(weights, mnist, 0, 10000, 10000, cases=CASES)
+    check_accuracy(weights, mnist, 0, 10000, 20000, cases=CASES)
+
+
+@check("mnist_inference", weight=1)
+def test_batch_accuracy_on_other_slices(weights, mnist):
+    check_accuracy(weights, mnist, 0, 7, 3, cases=CASES)
+    check_accuracy(weights, mnist, 5000, 5123, 50, cases=CASES)
+
+
+@check("mnist_inference", weight=1)
+def test_batch_accuracy_default_batch_size(weights, mnist):
+    x_test, t_test = mnist
+    got = student("ch03.mnist_inference").batch_accuracy(fresh(weights), x_test, t_test)
+    if not isinstance(got, float) or abs(got - TEST_ACCURACY) > 1e-9:
+        fail("feedback.mnist_inference.wrong_accuracy", input="x_test, t_test", batch_size=100,
+             got=show(got), expected=TEST_ACCURACY, correct=round(TEST_ACCURACY * 10000),
+             n=10000)
+
+
+@check("mnist_inference", weight=1)
+def test_predict_leaves_the_network_unchanged(weights, mnist):
+    x_test, _ = mnist
+    given = fresh(weights)
+    student("ch03.mnist_inference").predict(given, x_test[:10])
+    for name, value in weights.items():
+        if given[name].shape != value.shape or not (given[name] == value).all():
+            fail("test.mutated_input", name="predict", before=show(value),
+                 after=show(given[name]), section="3.6.2")

@@ -1,0 +1,55 @@
+"""Hidden checks of ch03/softmax.py: rows far apart, a batch of one, small and integer inputs."""
+import numpy as np
+
+from grader.suite import check, close, fail, show, student
+from grader.suites.ch03.test_softmax import check_vector, softmax_of
+
+FAR_ROWS = np.array([[1000.0, 990.0], [0.0, -10.0], [-1000.0, -1000.0]])
+FAR_ROWS_Y = np.array([[9.9995460213129761e-01, 4.5397868702434395e-05],
+                       [9.9995460213129761e-01, 4.5397868702434395e-05],
+                       [0.5, 0.5]])
+
+
+@check("softmax", weight=1.5)
+def test_softmax_subtracts_each_rows_own_maximum():
+    got = softmax_of(FAR_ROWS)
+    if close(got, FAR_ROWS_Y, rtol=1e-6, atol=1e-12):
+        return
+    fields = dict(input=show(FAR_ROWS), got=show(got), expected=show(FAR_ROWS_Y))
+    if not np.all(np.isfinite(got[0])):
+        fail("feedback.softmax.no_max_subtraction", **fields)
+    if not np.all(np.isfinite(got)):
+        fail("feedback.softmax.row_max", **fields)
+    if np.allclose(np.sum(got, axis=0), 1.0):
+        fail("feedback.softmax.wrong_axis", **fields)
+    fail("feedback.softmax.batch_wrong", **fields)
+
+
+@check("softmax", weight=1)
+def test_softmax_batch_of_one_row():
+    a = np.array([[5.0, 1.0, 2.0, 0.0]])
+    expected = np.array([[0.9303704656505482, 0.017040329481598906, 0.046320417980785254,
+                          0.006268786887067859]])
+    got = softmax_of(a)
+    if not close(got, expected, rtol=1e-6, atol=1e-12):
+        fail("feedback.softmax.batch_wrong", input=show(a), got=show(got),
+             expected=show(expected))
+
+
+@check("softmax", weight=1)
+def test_softmax_very_negative_and_single_values():
+    check_vector(np.array([-1000.0, -1010.0, -990.0]),
+                 softmax_of(np.array([-1000.0, -1010.0, -990.0])),
+                 np.array([4.539786860886666e-05, 2.061060046209062e-09, 9.999546000703310e-01]))
+    check_vector(np.array([42.0]), softmax_of(np.array([42.0])), np.array([1.0]))
+
+
+@check("softmax", weight=1)
+def test_softmax_integer_input_left_unchanged():
+    a = np.array([1, 2, 3])
+    given = a.copy()
+    got = student("ch03.softmax").softmax(given)
+    if not np.array_equal(given, a):
+        fail("feedback.softmax.mutated_input", before=show(a), after=show(given))
+    check_vector(a, np.asarray(got, dtype=float),
+                 np.array([0.09003057317038046, 0.24472847105479764, 0.6652409557748218]))
