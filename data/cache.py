@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ from .idx import CHUNK, IdxFile
 STAMP_FORMAT = 1  # bump when the layout or the stamp changes, to rebuild old caches
 DTYPES = {"u8": np.dtype(np.uint8), "f32": np.dtype(np.float32)}
 SAMPLE_BLOCKS, SAMPLE_BYTES = 64, 4096
+STALE_SECONDS = 3600  # a temporary file untouched this long was left by a process that died
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
@@ -74,6 +76,7 @@ class EntryWriter:
         self.path = entry_path(spec, kind)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            sweep(self.path.parent)
             self.file, self.tmp = temp_beside(self.path, ".tmp")
         except OSError as exc:
             raise _unwritable(self.path.parent, exc) from None
@@ -125,6 +128,19 @@ def temp_beside(path: Path, suffix: str):
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
     os.chmod(fd if os.chmod in os.supports_fd else name, 0o666 & ~_UMASK)
     return os.fdopen(fd, "wb"), Path(name)
+
+
+def sweep(folder: Path) -> None:
+    """Delete the temporary files that processes killed mid-write left in folder (a grader's
+    timeout can do that, and an image array is 188 MB). Younger ones may still be written to."""
+    cutoff = time.time() - STALE_SECONDS
+    for path in folder.glob(".*.*"):
+        if path.suffix in (".tmp", ".part"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+            except OSError:  # gone already, or not ours to delete: not worth failing a load
+                pass
 
 
 def write_atomic(path: Path, data: bytes) -> None:

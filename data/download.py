@@ -62,6 +62,7 @@ def fetch(spec: idx.IdxFile, folder: Path, mirrors: str | Iterable[str] | None =
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _unwritable(folder, exc) from None
+    cache.sweep(folder)
     failures = []
     for base in bases:
         url = f"{base}{spec.name}.gz"
