@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import threading
+import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from data import download, idx
+from data import cache, download, idx
 from data.mnist import MnistError, load_mnist
 
 # From the dataset's README: SHA-256 of each decompressed file.
@@ -205,3 +207,13 @@ def test_a_bad_file_in_the_download_cache_is_downloaded_again(mirror, raw, mnist
     assert mirror.requests == [f"/good/{LABELS.name}.gz"], "only the bad file is fetched again"
     assert decompressed_sha256(bad) == LABELS.sha256
     assert sorted(p.name for p in raw.iterdir()) == sorted(f"{name}.gz" for name in SHA256)
+
+
+def test_a_stale_partial_download_is_swept(mirror, raw):
+    raw.mkdir(parents=True)
+    stale = raw / f".{LABELS.name}.ab12.part"
+    stale.write_bytes(b"the first half of a download")
+    long_ago = time.time() - 2 * cache.STALE_SECONDS
+    os.utime(stale, (long_ago, long_ago))
+    path = download.fetch(LABELS, raw, [mirror.url("good")])
+    assert sorted(raw.iterdir()) == [path]

@@ -8,6 +8,9 @@ import itertools
 import json
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -174,6 +177,37 @@ def test_a_folder_mixing_gz_and_plain_is_accepted(loads, monkeypatch, tmp_path, 
     for got, expected in zip(itertools.chain(*load_mnist(normalize=False)),
                              itertools.chain(*pixels(loads))):
         assert np.array_equal(got, expected)
+
+
+def test_processes_loading_at_once_share_one_cache(loads, tmp_path):
+    code = ("import numpy as np; from data.mnist import load_mnist; "
+            "(x, t), (xt, tt) = load_mnist(normalize=False); "
+            "print(x.sum(dtype=np.int64), t.sum(dtype=np.int64), xt.sum(dtype=np.int64))")
+    repo = Path(__file__).resolve().parent.parent
+    runs = [subprocess.Popen([sys.executable, "-c", code], cwd=repo, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    results = [run.communicate(timeout=120) + (run.returncode,) for run in runs]
+    (x, t), (xt, _) = pixels(loads)
+    expected = f"{x.sum(dtype=np.int64)} {t.sum(dtype=np.int64)} {xt.sum(dtype=np.int64)}"
+    for out, err, code in results:
+        assert code == 0 and out.strip() == expected, f"exit {code}, printed {out!r}: {err}"
+    for spec in idx.FILES:
+        assert cache.open_entry(spec, "u8") is not None, f"{spec.key} entry broken"
+    left = [p.name for p in (tmp_path / "cache").rglob(".*") if p.is_file()]
+    assert left == [], f"temporary files left: {left}"
+
+
+def test_stale_temporary_files_are_swept_and_fresh_ones_kept(tmp_path):
+    arrays = tmp_path / "cache" / "mnist" / "arrays"
+    arrays.mkdir(parents=True)
+    stale, fresh = arrays / ".train_img.u8.npy.ab12.tmp", arrays / ".test_img.u8.npy.cd34.tmp"
+    for path in (stale, fresh):
+        path.write_bytes(b"half an array")
+    long_ago = time.time() - 2 * cache.STALE_SECONDS
+    os.utime(stale, (long_ago, long_ago))
+    load_mnist(normalize=False)
+    assert not stale.exists(), "a temporary file left by a dead process was kept"
+    assert fresh.exists(), "a temporary file that another process may be writing was deleted"
 
 
 def _truncate(path: Path) -> None:
