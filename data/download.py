@@ -70,7 +70,7 @@ def fetch(spec: idx.IdxFile, folder: Path, mirrors: str | Iterable[str] | None =
             return _fetch_from(url, spec, folder, max(1, retries), backoff, timeout)
         except _Failed as why:
             failures.append(f"  {url}: {why}")
-    raise MnistError(f"could not download {spec.name}.gz from any mirror:\n"
+    raise MnistError(f"{spec.name}.gz could not be downloaded from any mirror:\n"
                      + "\n".join(failures)
                      + f"\nCheck the network connection, set {MIRRORS_ENV} to mirrors you can "
                      f"reach (base URLs separated by commas), or put the four MNIST files in a "

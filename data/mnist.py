@@ -144,4 +144,4 @@ def _locate(spec: idx.IdxFile, mirrors) -> tuple[Path, str]:
     try:
         return download.fetch(spec, raw, mirrors), "download"
     except MnistError as exc:
-        raise MnistError(f"{spec.name}.gz is not in {' nor in '.join(looked)}, and {exc}") from None
+        raise MnistError(f"{spec.name} is not in {' nor in '.join(looked)}; {exc}") from None
