@@ -95,3 +95,10 @@ def test_every_catalog_key_the_code_names_exists():
             if "." in key and not key.endswith(".") and not catalog.has(key):
                 missing.append(f"{path.relative_to(ROOT)}: {key}")
     assert not missing, missing
+
+
+def test_reference_solutions_are_not_importable_from_the_installed_kit(tmp_path):
+    import subprocess
+    probe = subprocess.run([sys.executable, "-c", "import solutions"], cwd=tmp_path,
+                           capture_output=True, text=True)
+    assert probe.returncode != 0 and "No module named 'solutions'" in probe.stderr
