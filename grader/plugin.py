@@ -30,6 +30,7 @@ __all__ = [
 
 SESSION_ENV = "DLFS_GRADER_SESSION"
 SECRET_FD_ENV = "DLFS_GRADER_SECRET_FD"
+VERBOSE_ENV = "DLFS_GRADER_VERBOSE"  # `grade run --verbose`: keep the traceback
 
 
 class _Session:
@@ -146,6 +147,8 @@ def pytest_runtest_makereport(item, call):
     grade = item._grade
     if call.excinfo is not None and grade["status"] == "passed" and not report.skipped:
         grade["status"], grade["message"] = _verdict(item, call.excinfo)
+        if os.environ.get(VERBOSE_ENV) and grade["status"] != "not_started":
+            grade["message"] += "\n" + report.longreprtext
     elif report.skipped and grade["status"] == "passed":
         grade["status"] = "skipped"
     if call.when == "call":

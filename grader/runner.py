@@ -176,6 +176,8 @@ class _Session:
                "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
                "TMPDIR": str(workspace / "tmp")}
         env["PYTHONPATH"] = str(workspace / "lib")
+        if self.options.verbose:
+            env["DLFS_GRADER_VERBOSE"] = "1"
         output = open(self.private / f"output-{number}.txt", "wb")
         secret_read, secret_write = os.pipe()
         env["DLFS_GRADER_SECRET_FD"] = str(secret_read)

@@ -95,3 +95,13 @@ def test_junit_xml_counts_match_the_json(tmp_path):
         assert int(suite.get("failures")) + int(suite.get("errors")) == len(failing)
         assert len(suite.findall("testcase")) == len(exercise["tests"])
     assert int(suites["sigmoid"].get("failures")) > 0
+
+
+def test_verbose_adds_the_traceback(tmp_path):
+    submission = patched_submission(tmp_path, {"ch03/activations.py": (
+        "def relu(x):\n    return x.no_such_attribute\n")})
+    quiet = invoke("run", "relu", "--target", submission)
+    loud = invoke("run", "relu", "--target", submission, "--verbose")
+    assert "raised AttributeError" in quiet.output and "raised AttributeError" in loud.output
+    assert "def relu(x):" not in quiet.output
+    assert "def relu(x):" in loud.output
