@@ -83,12 +83,15 @@ class EntryWriter:
         header = {"descr": np.lib.format.dtype_to_descr(DTYPES[kind]), "fortran_order": False,
                   "shape": spec.shape}
         np.lib.format.write_array_header_1_0(self.file, header)
+        # One buffer for every converted piece: a fresh 4 MB array each time costs page faults.
+        self.buffer = np.empty(CHUNK, np.float32) if kind == "f32" else None
 
     def write(self, payload: memoryview) -> None:
-        if self.kind == "f32":
+        if self.buffer is not None:
             # Dividing in float32, as the book does after astype(np.float32), gives equal bits.
             pixels = np.frombuffer(payload, dtype=np.uint8)
-            payload = memoryview(np.divide(pixels, np.float32(255), dtype=np.float32))
+            out = self.buffer[:pixels.size]
+            payload = memoryview(np.divide(pixels, np.float32(255), out=out))
         self.file.write(payload)
 
     def commit(self) -> None:
