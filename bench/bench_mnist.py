@@ -56,19 +56,21 @@ def child(what: str) -> None:
     sys.path.insert(0, str(REPO))
     import data.mnist  # noqa: F401
     folder = Path(os.environ["DLFS_MNIST_DIR"])
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     if what.startswith("bare"):
         bare(folder, normalize=what == "bare+norm")
     else:
         kit(normalize=what in ("cold", "warm"))
-    print(time.perf_counter() - start)
+    print(time.perf_counter() - start, time.process_time() - cpu)
 
 
-def measure(what: str, cache: Path) -> float:
+def measure(what: str, cache: Path) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (all threads) of one measurement in a fresh process."""
     env = {**os.environ, "DLFS_CACHE_DIR": str(cache)}
     done = subprocess.run([sys.executable, __file__, "--child", what], env=env, check=True,
                           capture_output=True, text=True)
-    return float(done.stdout.split()[-1])
+    wall, cpu = done.stdout.split()[-2:]
+    return float(wall), float(cpu)
 
 
 def main() -> None:
@@ -83,7 +85,9 @@ def main() -> None:
         sys.exit(f"no MNIST .gz files in {folder}: set DLFS_MNIST_DIR to the folder that has them")
     os.environ["DLFS_MNIST_DIR"] = str(folder)
     kinds = ("bare", "bare+norm", "cold u8", "warm u8", "cold", "warm")
-    times: dict[str, list[float]] = {kind: [] for kind in kinds}
+    wall: dict[str, list[float]] = {kind: [] for kind in kinds}
+    cpu: dict[str, list[float]] = {kind: [] for kind in kinds}
+    busy = _load_average()
     scratch = Path(tempfile.mkdtemp(prefix="bench-mnist-"))
     try:
         for round_ in range(args.rounds):
@@ -92,24 +96,51 @@ def main() -> None:
                 cache = scratch / str(round_) / ("u8" if kind.endswith("u8") else "f32")
                 if kind.startswith("cold"):
                     shutil.rmtree(cache, ignore_errors=True)
-                times[kind].append(measure(kind, cache))
+                seconds, cpu_seconds = measure(kind, cache)
+                wall[kind].append(seconds)
+                cpu[kind].append(cpu_seconds)
             print(f"round {round_ + 1}/{args.rounds}: "
-                  + ", ".join(f"{k} {v[-1]:.3f}" for k, v in times.items()), flush=True)
+                  + ", ".join(f"{k} {v[-1]:.3f}" for k, v in wall.items()), flush=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    med = {kind: statistics.median(values) for kind, values in times.items()}
-    b = med["bare"]
-    print(f"\nmedians of {args.rounds} rounds, files from {folder}")
-    print(f"  bare read (gzip.decompress + np.frombuffer)   {b:7.3f} s")
-    print(f"  bare read + astype(float32) / 255             {med['bare+norm']:7.3f} s")
+    report(wall, cpu, folder, args.rounds, busy, _load_average())
+
+
+def report(wall, cpu, folder: Path, rounds: int, busy_before, busy_after) -> None:
+    """Medians of the wall-clock times; ratios are the median of each round's own ratio, since
+    a round's measurements are taken seconds apart, under the same load."""
+    med = {kind: statistics.median(values) for kind, values in wall.items()}
+    med_cpu = {kind: statistics.median(values) for kind, values in cpu.items()}
+
+    def ratio(kind: str, base: str = "bare") -> float:
+        return statistics.median(a / b for a, b in zip(wall[kind], wall[base]))
+
+    print(f"\nmedians of {rounds} rounds, files from {folder}   (wall s / cpu s, all threads)")
+    print(f"  bare read (gzip.decompress + np.frombuffer)  {med['bare']:6.3f} / "
+          f"{med_cpu['bare']:.3f}")
+    print(f"  bare read + astype(float32) / 255            {med['bare+norm']:6.3f} / "
+          f"{med_cpu['bare+norm']:.3f}")
     for label, cold, warm in (("load_mnist(normalize=False)", "cold u8", "warm u8"),
-                              ("load_mnist()  (normalize=True)", "cold", "warm")):
+                              ("load_mnist()  (normalize=True, the default)", "cold", "warm")):
         print(f"  {label}")
-        print(f"    cold {med[cold]:7.3f} s   cold/bare {med[cold] / b:5.2f}   "
-              f"(target <= {COLD_TARGET}: {'ok' if med[cold] / b <= COLD_TARGET else 'MISSED'})")
-        print(f"    warm {med[warm]:7.3f} s   warm/bare {med[warm] / b:5.3f}   "
-              f"(target < {WARM_TARGET} s: {'ok' if med[warm] < WARM_TARGET else 'MISSED'})")
-    print(f"  cold load_mnist() / bare+norm: {med['cold'] / med['bare+norm']:.2f}")
+        verdict = "ok" if ratio(cold) <= COLD_TARGET else "MISSED"
+        print(f"    cold {med[cold]:6.3f} / {med_cpu[cold]:.3f}   cold/bare {ratio(cold):5.2f}"
+              f"   (target <= {COLD_TARGET}: {verdict})")
+        verdict = "ok" if med[warm] < WARM_TARGET else "MISSED"
+        print(f"    warm {med[warm]:6.3f} / {med_cpu[warm]:.3f}   warm/bare {ratio(warm):5.3f}"
+              f"   (target < {WARM_TARGET} s: {verdict})")
+    print(f"  cold load_mnist() / (bare read + astype / 255): {ratio('cold', 'bare+norm'):.2f}")
+    if busy_before is not None:
+        print(f"  load average {busy_before:.1f} before, {busy_after:.1f} after, on "
+              f"{os.cpu_count()} CPUs" + ("; other work was running, so wall times are noisy"
+                                          if max(busy_before, busy_after) > 1 else ""))
+
+
+def _load_average() -> float | None:
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on Windows
+        return None
 
 
 if __name__ == "__main__":

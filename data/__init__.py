@@ -8,4 +8,5 @@ Modules, each with one job:
     idx       what the four IDX files must contain, and a reader that checks them as it streams
     cache     the .npy arrays kept between runs, each with a stamp that vouches for it
     download  fetching a file from a list of mirrors, atomically
+    errors    MnistError, the one exception a user sees
 """
