@@ -1,0 +1,254 @@
+"""`grade release`: the student's copy of the kit, built from the instructor's master.
+
+The copy is assembled in a hidden folder beside OUT_DIR and renamed into place only after it has
+checked itself: no reference solution's text is in any of its files, and its own `grade run
+--skip-final` scores zero with every exercise "not started" (with this Python, then optionally
+from a fresh virtual environment, installed the way the README tells students to)."""
+from __future__ import annotations
+
+import ast
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tokenize
+from pathlib import Path
+
+import click
+
+from . import manifest
+from .manifest import CAPSTONE
+
+# What ships besides exercises/ and grader/: the data loader, the shipped arrays, packaging.
+SHIPPED_GLOBS = ("data/*.py", "data/*.npz", "pyproject.toml", ".gitignore")
+NEVER_SHIPPED = ("grader/hidden",)  # instructor-only parts of the folders that do ship
+JUNK = ("__pycache__", ".pytest_cache", ".mypy_cache", ".ipynb_checkpoints")
+# Bodies this short (`return x`) are the same in too many unrelated places to be searched for.
+MIN_BODY_WORDS = 4
+WORD = re.compile(r"\w+|[^\w\s]")
+# The test command of README.md's set-up section: the kit's tests do not ship.
+TEST_COMMAND = re.compile(r"(?m)^[^\n]+\n\n<!-- test-command -->\n```[^\n]*\n(?s:.*?)\n```\n\n?")
+
+
+class ReleaseError(click.ClickException):
+    """The release could not be built, or failed its own checks; the message says what to fix."""
+    exit_code = 2
+
+
+def _is_junk(relative: Path) -> bool:
+    return (any(part in JUNK or part.endswith(".egg-info") for part in relative.parts)
+            or relative.suffix in (".pyc", ".pyo")
+            or any(relative.as_posix().startswith(p + "/") for p in NEVER_SHIPPED))
+
+
+def _needs_solutions(path: Path) -> bool:
+    """A developer script importing the reference solutions cannot run without them."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (SyntaxError, UnicodeDecodeError):
+        return False
+    modules = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    modules += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    return any(m.split(".")[0] == "solutions" for m in modules)
+
+
+def shipped_files(kit_root: Path) -> list[Path]:
+    """The master's files that the release copies as they are, relative to kit_root."""
+    files = [p for folder in ("exercises", "grader") for p in (kit_root / folder).rglob("*")]
+    files += [p for pattern in SHIPPED_GLOBS for p in kit_root.glob(pattern)]
+    relative = {p.relative_to(kit_root) for p in files if p.is_file()}
+    return sorted(r for r in relative if not _is_junk(r)
+                  and not (r.suffix == ".py" and r.parts[0] != "exercises"
+                           and _needs_solutions(kit_root / r)))
+
+
+def student_readme(text: str) -> str:
+    """README.md without its instructor sections and without the kit's own test command."""
+    sections = re.split(r"(?m)^(?=## )", text)
+    kept = "".join(s for s in sections if "instructor" not in s.split("\n", 1)[0].lower())
+    readme = TEST_COMMAND.sub("", kept)
+    if "<!-- test-command -->" in readme:
+        raise ReleaseError("README.md: could not drop the kit's test command from the student "
+                           "README; keep it as a sentence, a blank line, <!-- test-command --> "
+                           "and a fenced block")
+    return readme
+
+
+def _code_words(source: str) -> list[tuple[tuple[int, int], str]]:
+    """(position, word) of every word of the code, comments left out."""
+    words = []
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
+                              tokenize.DEDENT, tokenize.ENDMARKER):
+            words += [(token.start, w) for w in WORD.findall(token.string)]
+    return words
+
+
+def searchable(path: Path, text: str) -> list[str]:
+    """The ways a body could sit in a file: among its code with the comments left out (a
+    copy with its comments), and among all its words but `#` (a copy commented out)."""
+    views = [" ".join(w for w in WORD.findall(text) if w != "#")]
+    if path.suffix == ".py":
+        try:
+            views.append(" ".join(w for _, w in _code_words(text)))
+        except (tokenize.TokenError, SyntaxError):
+            pass
+    return [f" {view} " for view in views]
+
+
+def function_bodies(source: str) -> list[tuple[str, str]]:
+    """(qualified name, body) for every function and method; a body is its code without the
+    docstring and comments, as words joined by single spaces, so layout does not matter."""
+    tree = ast.parse(source)
+    words = _code_words(source)
+    found = []
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            name = prefix + getattr(child, "name", "")
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                body = child.body[1:] if ast.get_docstring(child) is not None else child.body
+                if body:
+                    start = (body[0].lineno, body[0].col_offset)
+                    end = (body[-1].end_lineno, body[-1].end_col_offset)
+                    found.append((name, " " + " ".join(
+                        w for position, w in words if start <= position < end) + " "))
+            visit(child, name + "." if isinstance(child, (ast.ClassDef, ast.FunctionDef,
+                                                           ast.AsyncFunctionDef)) else prefix)
+    visit(tree, "")
+    return found
+
+
+def _exercise_names(module: str) -> set[str]:
+    return {n for e in manifest.EXERCISES if e.module == module for n in e.names}
+
+
+def check_no_reference(kit_root: Path, release: Path) -> None:
+    """Refuse a release holding any reference body, except provided code: a body that the
+    mirrored stub has, identical, under the same name, and that is not itself an exercise."""
+    texts = {}
+    for path in sorted(p for p in release.rglob("*") if p.is_file()):
+        try:
+            texts[path.relative_to(release)] = searchable(path, path.read_bytes().decode())
+        except UnicodeDecodeError:
+            continue  # binary data (.npz) holds no source text
+    leaks = []
+    for solution in sorted((kit_root / "solutions").rglob("*.py")):
+        module = solution.relative_to(kit_root / "solutions").as_posix()
+        stub = kit_root / "exercises" / module
+        provided = set(function_bodies(stub.read_text(encoding="utf-8"))) if stub.is_file() \
+            else set()
+        for name, body in function_bodies(solution.read_text(encoding="utf-8")):
+            exercise = name in _exercise_names(module)  # a method may be provided code
+            if len(body.split()) < MIN_BODY_WORDS or ((name, body) in provided and not exercise):
+                continue
+            leaks += [f"solutions/{module}: the body of {name} is in {where.as_posix()}"
+                      for where, views in texts.items() if any(body in v for v in views)]
+    if leaks:
+        raise ReleaseError("reference solution text would reach students:\n  "
+                           + "\n  ".join(leaks) + "\nput `raise NotImplementedError(...)` back "
+                           "in the stub (or delete the copied text), then run `grade release` "
+                           "again")
+
+
+def check_scores_zero(results_file: Path, returncode: int, where: str) -> None:
+    """The release's own `grade run --skip-final` must give every exercise "not started"."""
+    try:
+        results = json.loads(results_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise ReleaseError(f"the release, graded {where}: `grade run` wrote no results (exit "
+                           f"status {returncode})")
+    if results.get("kit_error"):
+        raise ReleaseError(f"the release, graded {where}: `grade run` could not grade:\n"
+                           f"{results['kit_error']}")
+    expected = [e.id for e in manifest.EXERCISES if e.id != CAPSTONE]
+    statuses = {e["id"]: (e["status"], e["score"]) for e in results.get("exercises", [])}
+    wrong = [f"{i}: {statuses.get(i, ('missing', 0))[0]} ({statuses.get(i, (0, 0))[1]:g} points)"
+             for i in expected if statuses.get(i) != ("not_started", 0)]
+    if returncode != 0 or wrong or results.get("score") != 0:
+        raise ReleaseError(f"the release, graded {where}: its stubs must all score 0 as not "
+                           f"started, but (exit status {returncode}):\n  " + "\n  ".join(wrong)
+                           + "\nmake each stub's body `raise NotImplementedError(...)`")
+
+
+def _grade_release(python: list[str], kit: Path, scratch: Path, where: str) -> None:
+    output = scratch / "results.json"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # nothing may be added to the release it grades
+    done = subprocess.run([*python, "run", "--skip-final", "--target", str(kit / "exercises"),
+                           "--format", "json", "--output", str(output)],
+                          cwd=kit, env=env, stdin=subprocess.DEVNULL, capture_output=True)
+    check_scores_zero(output, done.returncode, where)
+
+
+def check_fresh_venv(release: Path, scratch: Path) -> None:
+    """Install a copy of the release as the README says (a new venv, `pip install -e .`), and
+    grade it with that venv's `grade`. A copy, so the install leaves nothing in the release."""
+    kit = scratch / "kit"
+    shutil.copytree(release, kit)
+    venv = scratch / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True,
+                   stdin=subprocess.DEVNULL, capture_output=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                          "-e", str(kit)], env=env, stdin=subprocess.DEVNULL,
+                         capture_output=True, text=True)
+    if pip.returncode != 0:
+        raise ReleaseError("`pip install -e .` of the release failed in a fresh virtual "
+                           f"environment:\n{pip.stderr[-2000:]}\nfix pyproject.toml, or pass "
+                           "--no-verify-venv when this machine cannot reach a package index")
+    _grade_release([str(venv / "bin" / "grade")], kit, scratch, "in a fresh venv")
+
+
+def _refuse(kit_root: Path, out_dir: Path) -> None:
+    if not (kit_root / "solutions").is_dir():
+        raise ReleaseError(f"{kit_root} has no solutions/: run `grade release` in the "
+                           "instructor's master copy of the kit, not in a student release")
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise ReleaseError(f"{out_dir} already exists and is not empty: give a new folder, or "
+                           "delete that one first")
+    for folder in ("exercises", "grader", "data", "solutions"):
+        if out_dir.is_relative_to(kit_root / folder):
+            raise ReleaseError(f"{out_dir} is inside the kit's {folder}/: give a folder "
+                               "outside it")
+
+
+def build_release(kit_root: Path, out_dir: Path, verify_venv: bool = True,
+                  say=lambda line: None) -> list[Path]:
+    """Build the student's copy of kit_root in out_dir, check it, and list its files."""
+    kit_root, out_dir = Path(kit_root).resolve(), Path(out_dir).resolve()
+    _refuse(kit_root, out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.partial-"))
+    scratch = Path(tempfile.mkdtemp(prefix="dlfs-release-"))
+    try:
+        say(f"copying the student's files from {kit_root}")
+        for relative in shipped_files(kit_root):
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(kit_root / relative, staging / relative)
+        (staging / "README.md").write_text(
+            student_readme((kit_root / "README.md").read_text(encoding="utf-8")),
+            encoding="utf-8")
+        missing = [m for m in manifest.modules() if not (staging / "exercises" / m).is_file()]
+        if missing:
+            raise ReleaseError(f"the master has no stub exercises/{missing[0]}: write it first")
+        files = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
+        say("checking that no reference solution text is in the release")
+        check_no_reference(kit_root, staging)
+        say("grading the release's stubs: every exercise must be not started")
+        _grade_release([sys.executable, "-m", "grader.cli"], staging, scratch, "with this Python")
+        if verify_venv:
+            say("installing the release in a fresh virtual environment and grading it there")
+            check_fresh_venv(staging, scratch)
+        os.chmod(staging, 0o755)  # mkdtemp made it private; the release is for sharing
+        os.rename(staging, out_dir)
+        return files
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

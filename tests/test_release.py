@@ -1,0 +1,190 @@
+"""`grade release`: the student's copy holds the stubs and public suites, never a solution, and
+refuses to be built when the master would leak one."""
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader import manifest
+from grader.cli import KIT_ROOT, main
+from grader.release import ReleaseError, build_release
+
+MASTER_PARTS = ("grader", "exercises", "solutions", "data", "pyproject.toml", "README.md",
+                ".gitignore")
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("release") / "student-kit"
+    result = CliRunner().invoke(main, ["release", str(out), "--no-verify-venv"])
+    assert result.exit_code == 0, result.output
+    assert "checked" in result.stdout
+    return out
+
+
+def copy_master(folder: Path) -> Path:
+    """A copy of the instructor's master, to tamper with."""
+    master = folder / "master"
+    for part in MASTER_PARTS:
+        source = KIT_ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, master / part,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        elif source.exists():
+            master.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, master / part)
+    return master
+
+
+def solution_function(module: str, name: str) -> ast.FunctionDef:
+    tree = ast.parse((KIT_ROOT / "solutions" / module).read_text())
+    return next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name)
+
+
+def body_text(module: str, name: str) -> str:
+    """The reference body's source, docstring left out, dedented to one level of 4 spaces."""
+    source = (KIT_ROOT / "solutions" / module).read_text()
+    node = solution_function(module, name)
+    lines = source.splitlines()[node.body[1].lineno - 1: node.body[-1].end_lineno]
+    return "\n".join(lines) + "\n"
+
+
+def text_files(root: Path) -> dict[Path, str]:
+    texts = {}
+    for path in root.rglob("*"):
+        if path.is_file():
+            try:
+                texts[path] = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                pass
+    return texts
+
+
+def test_release_holds_the_stubs_suites_and_loader(release):
+    for module in manifest.modules():
+        stub = release / "exercises" / module
+        assert stub.read_text() == (KIT_ROOT / "exercises" / module).read_text()
+    assert (release / "grader" / "suites" / "conftest.py").is_file()
+    assert sorted(p.name for p in (release / "grader" / "suites").rglob("test_*.py")) == \
+        sorted(p.name for p in (KIT_ROOT / "grader" / "suites").rglob("test_*.py"))
+    for name in ("pyproject.toml", ".gitignore", "README.md", "data/__init__.py",
+                 "grader/cli.py", "grader/catalog/en/core.json"):
+        assert (release / name).is_file(), name
+
+
+def test_release_leaves_out_everything_instructor_only(release):
+    for name in ("solutions", "grader/hidden", "tests", "bench", ".ci"):
+        assert not (release / name).exists(), name
+    assert not list(release.rglob("__pycache__")) and not list(release.rglob("*.egg-info"))
+    for path in release.rglob("*.py"):
+        imported = [n.module or "" for n in ast.walk(ast.parse(path.read_text()))
+                    if isinstance(n, ast.ImportFrom)]
+        assert not any(m.startswith("solutions") for m in imported), path
+
+
+def test_student_readme_drops_the_instructor_sections(release):
+    readme = (release / "README.md").read_text()
+    assert "## For students" in readme and "<!-- grade-command -->" in readme
+    assert "instructor" not in "".join(re.findall(r"(?m)^#+ .*$", readme)).lower()
+    assert "<!-- test-command -->" not in readme and "--target solutions" not in readme
+
+
+def stripped_lines(text: str) -> str:
+    return "\n".join(line.strip() for line in text.splitlines()
+                     if line.strip() and not line.strip().startswith("#"))
+
+
+def test_no_reference_body_reaches_the_release(release):
+    """Independently of the release's own check: the body of every exercise function and method
+    of the reference, line by line as written there, appears in no file of the release."""
+    texts = {path: stripped_lines(text) for path, text in text_files(release).items()}
+    checked = 0
+    for exercise in manifest.EXERCISES:
+        if exercise.module is None:
+            continue
+        source = (KIT_ROOT / "solutions" / exercise.module).read_text()
+        stub = stripped_lines((KIT_ROOT / "exercises" / exercise.module).read_text())
+        tree = ast.parse(source)
+        classes = [c for c in tree.body
+                   if isinstance(c, ast.ClassDef) and c.name in exercise.names]
+        functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)
+                     and n.name in exercise.names]
+        functions += [n for c in classes for n in c.body if isinstance(n, ast.FunctionDef)]
+        for node in functions:
+            start = node.body[1] if ast.get_docstring(node) else node.body[0]
+            body = stripped_lines("\n".join(
+                source.splitlines()[start.lineno - 1: node.body[-1].end_lineno]))
+            if len(body) < 12 or body in stub:
+                continue  # `return x`, or code the stub provides
+            checked += 1
+            for path, text in texts.items():
+                assert body not in text, f"the body of {node.name} is in {path}"
+    assert checked >= 15
+
+
+def test_release_refuses_a_folder_that_is_not_empty(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    result = CliRunner().invoke(main, ["release", str(out), "--no-verify-venv"])
+    assert result.exit_code == 2
+    assert "not empty" in result.output and "delete" in result.output
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def with_comment(body: str) -> str:
+    first, rest = body.split("\n", 1)
+    return f"{first}  # my own idea\n    # nothing to see here\n{rest}"
+
+
+@pytest.mark.parametrize("disguise", [
+    lambda body: "\n\ndef _unused(a):\n" + body,
+    lambda body: "\n\ndef _unused(a):\n" + with_comment(body),
+    lambda body: "\n" + "".join(f"# {line.strip()}\n" for line in body.splitlines()),
+], ids=["verbatim", "with comments added", "commented out"])
+def test_solution_text_hidden_in_a_stub_is_refused(tmp_path, disguise):
+    master = copy_master(tmp_path)
+    with open(master / "exercises/ch03/softmax.py", "a") as stub:
+        stub.write(disguise(body_text("ch03/softmax.py", "softmax")))
+    out = tmp_path / "release"
+    with pytest.raises(ReleaseError) as error:
+        build_release(master, out, verify_venv=False)
+    assert "softmax" in error.value.message and "exercises/ch03/softmax.py" in error.value.message
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["master"]
+
+
+def test_a_stub_that_is_the_reference_is_refused(tmp_path):
+    master = copy_master(tmp_path)
+    shutil.copyfile(master / "solutions/ch03/softmax.py", master / "exercises/ch03/softmax.py")
+    with pytest.raises(ReleaseError, match="the body of softmax is in exercises/ch03/softmax"):
+        build_release(master, tmp_path / "release", verify_venv=False)
+    assert not (tmp_path / "release").exists()
+
+
+def test_a_stub_that_passes_is_refused_by_grading_the_release(tmp_path):
+    """A stub with working code that is not the reference's text: the release's own grading run
+    finds it, since every exercise of a release must be not started."""
+    master = copy_master(tmp_path)
+    stub = master / "exercises/ch03/activations.py"
+    text, count = re.subn(r'raise NotImplementedError\("identity_function[^\n]*',
+                          "return x  # done already", stub.read_text())
+    assert count == 1
+    stub.write_text(text)
+    with pytest.raises(ReleaseError, match="identity_function: passed"):
+        build_release(master, tmp_path / "release", verify_venv=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["master"]
+
+
+@pytest.mark.slow
+def test_release_installs_and_grades_in_a_fresh_venv(tmp_path):
+    out = tmp_path / "student-kit"
+    result = CliRunner().invoke(main, ["release", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "fresh virtual environment" in result.stderr
+    assert not list(out.rglob("*.egg-info")) and (out / "exercises").is_dir()
