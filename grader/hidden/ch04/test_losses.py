@@ -1,0 +1,50 @@
+"""Hidden checks of ch04/losses.py: other shapes and dtypes, label forms, inputs left unchanged."""
+import numpy as np
+
+from grader.suite import check, close, fail, show, student
+from grader.suites.ch04.test_losses import cee, check_cee, check_one_hot, check_sse
+
+Y5 = np.array([[0.05, 0.9, 0.05], [0.3, 0.3, 0.4], [0.6, 0.1, 0.3], [0.2, 0.2, 0.6],
+               [0.34, 0.33, 0.33]])
+L5 = np.array([1, 2, 0, 0, 2])
+
+
+@check("sum_squared_error", weight=1)
+def test_sum_squared_error_batch_and_int_targets():
+    y = np.array([[0.3, 0.2, 0.5], [0.25, 0.7, 0.05]])
+    check_sse(y, np.array([[0, 0, 1], [0, 1, 0]]), 0.26749999999999996,
+              "a 2x3 batch y and integer one-hot t (0.5 times the sum over all elements)")
+
+
+@check("cross_entropy_error", weight=1)
+def test_cross_entropy_error_other_batches():
+    text = "a batch of 5 samples of 3 classes, t = [1, 2, 0, 0, 2]"
+    for t in (L5, np.eye(3)[L5]):
+        check_cee(cee(Y5.copy(), t.copy(), text), 0.8501152154891651, text, Y5, t,
+                  batch=True)
+    text = "a batch of one, y = [[0.25, 0.75]] and t = [1]"
+    y1 = np.array([[0.25, 0.75]])
+    check_cee(cee(y1.copy(), np.array([1]), text), 0.2876819391184566, text, y1,
+              np.array([1]), batch=True)
+    text = "float32 y = [0.25, 0.75] and t = 1"
+    y32 = np.array([0.25, 0.75], dtype=np.float32)
+    got = cee(y32.copy(), 1, text)
+    if not close(got, 0.2876819391184566, rtol=1e-5):
+        check_cee(got, 0.2876819391184566, text, y32, 1, batch=False)
+
+
+@check("cross_entropy_error", weight=1)
+def test_cross_entropy_error_leaves_inputs():
+    y, t = Y5.copy(), L5.copy()
+    cee(y, t, "a batch of 5")
+    for name, before, after in (("y", Y5, y), ("t", L5, t)):
+        if not np.array_equal(before, after):
+            fail("test.mutated_input", name="cross_entropy_error", before=show(before),
+                 after=show(after), section="4.2.4")
+
+
+@check("to_one_hot", weight=1)
+def test_to_one_hot_lists_and_edges():
+    check_one_hot([1, 1, 0], 2, np.eye(2)[[1, 1, 0]])
+    check_one_hot(np.array([0, 0]), 1, np.ones((2, 1)))
+    check_one_hot(np.array([], dtype=int), 4, np.zeros((0, 4)))

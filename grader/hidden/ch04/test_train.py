@@ -1,0 +1,50 @@
+"""Hidden checks of ch04/train.py: epochs shorter than a batch, uneven epoch counts, and
+sgd_update on more keys."""
+import numpy as np
+
+from grader.suite import check, close, fail, show
+from grader.suites.ch04.test_train import (X_TEST, T_TEST, X_TRAIN, T_TRAIN, Watched,
+                                           train_module)
+
+
+def check_times(n, batch, iters, seed, expected_at):
+    """train on the first n samples; accuracy belongs at the iterations expected_at."""
+    watched = Watched()
+    history = train_module().train(watched.network, X_TRAIN[:n], T_TRAIN[:n], X_TEST, T_TEST,
+                                   iters_num=iters, batch_size=batch, learning_rate=0.1,
+                                   seed=seed)
+    loss = np.asarray(history["loss"], dtype=float)
+    if len(loss) != iters or not np.all(np.isfinite(loss)):
+        fail("feedback.minibatch_sgd.loss_length", got=len(loss), iters=iters)
+    done = [count for count, size, _ in watched.accuracy_calls if size == n]
+    if ([d - 1 for d in done] != expected_at and done != expected_at) or len(
+            history["train_acc"]) != len(expected_at) or len(history["test_acc"]) != len(
+            expected_at):
+        fail("feedback.minibatch_sgd.acc_times", n=n, batch=batch, per=max(n / batch, 1),
+             expected_at=expected_at, count=len(expected_at),
+             got_at=[max(d - 1, 0) for d in done], got_count=len(history["train_acc"]))
+
+
+@check("minibatch_sgd", weight=1)
+def test_sgd_update_every_key():
+    params = {key: np.full(shape, 1.0) for key, shape in
+              (("W1", (2, 3)), ("b1", (3,)), ("W2", (3, 2)), ("b2", (2,)))}
+    grads = {key: np.full(value.shape, 2.0) for key, value in params.items()}
+    train_module().sgd_update(params, grads, 0.25)
+    for key, value in params.items():
+        if not close(value, np.full(value.shape, 0.5)):
+            fail("feedback.minibatch_sgd.sgd_wrong_value", param=key, before="all 1.0",
+                 got=show(value), expected="all 0.5")
+
+
+@check("minibatch_sgd", weight=1)
+def test_train_batch_larger_than_the_data():
+    # 20 samples, batch_size 50: an epoch is max(20 / 50, 1) = 1 iteration, and a batch
+    # repeats samples (rng.choice draws with replacement).
+    check_times(20, 50, 4, 0, [0, 1, 2, 3])
+
+
+@check("minibatch_sgd", weight=1)
+def test_train_uneven_epochs():
+    # 250 samples, batch_size 50: an epoch is 5 iterations; 23 iterations record at 0, 5, ..., 20.
+    check_times(250, 50, 23, 1, [0, 5, 10, 15, 20])

@@ -1,0 +1,47 @@
+"""Hidden checks of ch04/two_layer_net.py: other sizes, a batch of one, all right or all wrong,
+and the gradient check on another tiny net."""
+import numpy as np
+
+from grader.suite import check, close, fail, relative_error, show, student
+from grader.suites.ch04.test_two_layer_net import KEYS, TwoLayerNet, check_params
+
+
+@check("two_layer_net", weight=1)
+def test_two_layer_net_other_sizes_and_batch_of_one():
+    np.random.seed(0)
+    network = TwoLayerNet(784, 100, 10)
+    check_params(network, "784, 100, 10", ((784, 100), (100,), (100, 10), (10,)))
+    x = np.random.rand(1, 784)
+    got = np.asarray(network.predict(x))
+    if got.shape != (1, 10):
+        fail("feedback.two_layer_net.predict_shape", input=x.shape, got=got.shape,
+             expected=(1, 10))
+    if not close(got.sum(axis=1), [1.0], rtol=1e-9):
+        fail("feedback.two_layer_net.predict_not_softmax", sums=show(got.sum(axis=1)))
+
+
+@check("two_layer_net", weight=1)
+def test_two_layer_net_accuracy_all_or_nothing():
+    np.random.seed(5)
+    network = TwoLayerNet(3, 4, 2, weight_init_std=1.0)
+    x = np.random.randn(6, 3)
+    labels = np.argmax(np.asarray(network.predict(x)), axis=1)
+    for t, expected in ((labels, 1.0), (1 - labels, 0.0), (np.eye(2)[1 - labels], 0.0)):
+        got = network.accuracy(x, t)
+        if not close(got, expected):
+            fail("feedback.two_layer_net.accuracy", got=show(got), expected=expected)
+
+
+@check("two_layer_net", weight=1)
+def test_two_layer_net_numerical_gradient_another_net():
+    np.random.seed(11)
+    network = TwoLayerNet(3, 2, 2, weight_init_std=1.0)
+    x = np.random.randn(2, 3)
+    # The net's own answers as targets keep the delta's effect on the loss small.
+    t = np.eye(2)[np.argmax(np.asarray(network.predict(x)), axis=1)]
+    exact = network.gradient(x, t)
+    grads = network.numerical_gradient(x, t)
+    errors = {key: relative_error(grads[key], exact[key]) for key in KEYS}
+    if not all(error < 1e-6 for error in errors.values()):
+        fail("feedback.two_layer_net.gradient_mismatch",
+             errors=", ".join(f"{key} {error:.1e}" for key, error in errors.items()))
