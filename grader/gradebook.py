@@ -1,0 +1,139 @@
+"""The gradebook: one CSV row per submission, made from `grade run --format json` results.
+
+`grade batch` writes it for the submissions it graded; `grade gradebook` merges results files
+graded elsewhere (the course's CI runs one job per submission) into the same CSV."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import manifest
+from .reporters import write_atomically
+
+# Results files named like this are named after their folder: ci/alice/results.json is alice.
+GENERIC_STEMS = ("results", "result", "grade", "grades", "report", "output", "gradescope")
+# Exercise statuses worth a note in a row that was graded.
+NOTED_STATUSES = ("error", "timeout")
+
+
+class GradebookError(click.ClickException):
+    """The results files cannot make one gradebook; the message says what to fix."""
+    exit_code = 2
+
+
+@dataclass
+class Entry:
+    submission: str  # the row's name: a folder, a zip's stem, a results file's stem
+    results: dict[str, Any] | None  # the `grade run --format json` results, when there are any
+    error: str | None = None  # why this submission has no usable results
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"submission": self.submission, "results": self.results}
+        if self.error:
+            data["error"] = self.error
+        return data
+
+
+def _cell(value: str) -> str:
+    """A spreadsheet would run a cell starting with = + - @ as a formula; names come from
+    students."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _status(entry: Entry) -> str:
+    if entry.error:
+        return "error: " + " ".join(entry.error.split())
+    notes = [f"{e['id']}: {e['status']}" for e in entry.results["exercises"]
+             if e.get("status") in NOTED_STATUSES]
+    return "; ".join(["ok", *notes])
+
+
+def render_csv(entries: list[Entry], exercise_ids: list[str] | None = None) -> str:
+    """The gradebook: submission, one score column per exercise in manifest order, total, max,
+    status. A row without results scores zero in every column. exercise_ids defaults to every
+    exercise found in any entry's results."""
+    if exercise_ids is None:
+        found = {e["id"] for entry in entries if not entry.error for e in
+                 entry.results["exercises"]}
+        exercise_ids = [e.id for e in manifest.EXERCISES if e.id in found]
+    points = {e.id: e.points for e in manifest.EXERCISES}
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(["submission", *exercise_ids, "total", "max", "status"])
+    for entry in entries:
+        if entry.error:
+            scores = ["0"] * len(exercise_ids)
+            total, maximum = "0", _number(sum(points[i] for i in exercise_ids))
+        else:
+            by_id = {e["id"]: e for e in entry.results["exercises"]}
+            scores = [_number(by_id[i]["score"]) if i in by_id else "" for i in exercise_ids]
+            total = _number(entry.results["score"])
+            maximum = _number(entry.results["max_score"])
+        writer.writerow([_cell(entry.submission), *scores, total, maximum,
+                         _cell(_status(entry))])
+    return stream.getvalue()
+
+
+def render_json(entries: list[Entry]) -> str:
+    return json.dumps([e.to_dict() for e in entries], indent=2, ensure_ascii=False) + "\n"
+
+
+def usable(results: Any) -> str | None:
+    """Why these are not `grade run --format json` results a row can be made of, or None."""
+    if not isinstance(results, dict) or not isinstance(results.get("exercises"), list):
+        return "not the results of `grade run --format json`"
+    if results.get("kit_error"):
+        return "the kit could not grade it: " + str(results["kit_error"]).splitlines()[0]
+    try:
+        for exercise in results["exercises"]:
+            if exercise["id"] not in manifest.BY_ID:
+                return f"unknown exercise {exercise['id']!r}: graded by another kit?"
+            float(exercise["score"])
+        float(results["score"]), float(results["max_score"])
+    except (KeyError, TypeError, ValueError):
+        return "not the results of `grade run --format json`"
+    return None
+
+
+def submission_name(path: Path) -> str:
+    return path.parent.resolve().name if path.stem.lower() in GENERIC_STEMS else path.stem
+
+
+def load_entry(path: Path) -> Entry:
+    """One results file as a row; a file that cannot be read costs only its own row."""
+    name = submission_name(path)
+    try:
+        results = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        return Entry(name, None, f"cannot read {path.name}: {error}")
+    problem = usable(results)
+    return Entry(name, results if isinstance(results, dict) else None, problem)
+
+
+def merge(paths: list[Path], csv_path: Path | None, json_path: Path | None = None
+          ) -> list[Entry]:
+    """Merge results files into a gradebook CSV (and a JSON like `grade batch` writes)."""
+    entries = [load_entry(Path(p)) for p in paths]
+    seen: dict[str, Path] = {}
+    for path, entry in zip(paths, entries):
+        if entry.submission in seen:
+            raise GradebookError(f"{seen[entry.submission]} and {path} would both be the row "
+                                 f"{entry.submission!r}: rename one of them, or put each in a "
+                                 "folder named after its submission")
+        seen[entry.submission] = path
+    entries.sort(key=lambda e: e.submission)
+    if csv_path is not None:
+        write_atomically(csv_path, render_csv(entries))
+    if json_path is not None:
+        write_atomically(json_path, render_json(entries))
+    return entries

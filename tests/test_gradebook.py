@@ -1,0 +1,100 @@
+"""`grade gradebook`: results files graded one job per submission, merged into one CSV."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader import manifest
+from grader.cli import KIT_ROOT, main
+
+IDS = [e.id for e in manifest.EXERCISES if e.id != manifest.CAPSTONE]
+POINTS = {e.id: e.points for e in manifest.EXERCISES}
+FULL = sum(POINTS[i] for i in IDS)
+
+
+def grade_to(target: str, output: Path) -> dict:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    result = CliRunner().invoke(main, ["run", "--target", target, "--skip-final", "--format",
+                                       "json", "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    return json.loads(output.read_text())
+
+
+@pytest.fixture(scope="module")
+def ci(tmp_path_factory) -> Path:
+    """Results as the course's CI leaves them: ci/alice/results.json, ci/bob.json..."""
+    root = tmp_path_factory.mktemp("ci")
+    alice = grade_to("solutions", root / "alice" / "results.json")
+    grade_to(str(KIT_ROOT / "exercises"), root / "bob.json")
+    (root / "carol.json").write_text('{"score": 3, "exercises": [')
+    (root / "dave.json").write_text(json.dumps({"score": 3, "tests": []}))  # not ours
+    only_softmax = [e for e in alice["exercises"] if e["id"] == "softmax"]
+    (root / "eve.json").write_text(json.dumps({**alice, "exercises": only_softmax, "score": 6,
+                                               "max_score": 6}))
+    (root / "=1+1.json").write_text((root / "bob.json").read_text())
+    return root
+
+
+def merge(ci: Path, *names: str, json_out: Path | None = None):
+    out = ci / "out" / "gradebook.csv"
+    extra = ["--json", str(json_out)] if json_out else []
+    result = CliRunner().invoke(main, ["gradebook", *[str(ci / n) for n in names],
+                                       "--csv", str(out), *extra])
+    rows = list(csv.reader(open(out))) if out.exists() else []
+    return result, rows
+
+
+def test_merge_gives_one_row_per_results_file(ci):
+    result, rows = merge(ci, "bob.json", "alice/results.json", "carol.json", "dave.json",
+                         "eve.json", "=1+1.json")
+    assert result.exit_code == 0, result.output
+    assert rows[0] == ["submission", *IDS, "total", "max", "status"]
+    table = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    assert [r[0] for r in rows[1:]] == ["'=1+1", "alice", "bob", "carol", "dave", "eve"]
+    assert [float(table["alice"][i]) for i in IDS] == [POINTS[i] for i in IDS]
+    assert float(table["alice"]["total"]) == float(table["alice"]["max"]) == FULL
+    assert table["bob"]["total"] == "0" and table["bob"]["status"] == "ok"
+    assert table["'=1+1"]["total"] == "0"
+
+
+def test_unreadable_results_cost_only_their_row(ci):
+    result, rows = merge(ci, "alice/results.json", "carol.json", "dave.json")
+    assert result.exit_code == 0, result.output
+    table = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    assert table["carol"]["status"].startswith("error: cannot read carol.json")
+    assert table["dave"]["status"] == "error: not the results of `grade run --format json`"
+    for name in ("carol", "dave"):
+        assert [table[name][i] for i in IDS] == ["0"] * len(IDS)
+        assert float(table[name]["max"]) == FULL
+    assert table["alice"]["status"] == "ok"
+
+
+def test_an_exercise_a_file_did_not_grade_is_left_blank(ci):
+    result, rows = merge(ci, "eve.json", "bob.json")
+    assert result.exit_code == 0, result.output
+    table = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    assert table["eve"]["softmax"] == "6" and table["eve"]["sigmoid"] == ""
+    assert (table["eve"]["total"], table["eve"]["max"]) == ("6", "6")
+
+
+def test_merge_writes_the_batch_json_too(ci):
+    result, _ = merge(ci, "alice/results.json", "carol.json", json_out=ci / "out" / "all.json")
+    assert result.exit_code == 0, result.output
+    entries = json.loads((ci / "out" / "all.json").read_text())
+    assert [e["submission"] for e in entries] == ["alice", "carol"]
+    assert entries[0]["results"] == json.loads((ci / "alice" / "results.json").read_text())
+    assert "error" not in entries[0] and entries[1]["results"] is None
+
+
+def test_two_files_for_one_submission_are_refused(ci, tmp_path):
+    (tmp_path / "alice.json").write_text((ci / "bob.json").read_text())
+    out = tmp_path / "gradebook.csv"
+    result = CliRunner().invoke(main, ["gradebook", str(ci / "alice" / "results.json"),
+                                       str(tmp_path / "alice.json"), "--csv", str(out)])
+    assert result.exit_code == 2
+    assert "'alice'" in result.output and "rename one of them" in result.output
+    assert not out.exists()
