@@ -1,0 +1,276 @@
+"""`grade batch`: grade a folder of submissions, each in its own `grade run` process.
+
+A submission is a student's exercises/ folder: a sub-folder of SUBMISSIONS_DIR (holding
+exercises/, or laid out like it) or a .zip of one. Each is graded by a separate `grade run` of this
+kit under a wall-clock cap, so a submission that crashes, hangs or breaks its grader costs only its
+own row: zeros and a note saying why."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import zipfile
+import zlib
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path, PurePosixPath
+
+import click
+
+from . import manifest
+from .gradebook import Entry, render_csv, render_json, usable
+from .manifest import CAPSTONE
+from .reporters import write_atomically
+
+MAX_UNZIPPED_BYTES = 50 * 2**20  # a submission is a few dozen small .py files
+MAX_MEMBERS = 2000
+CHAPTERS = ("ch03", "ch04")
+
+
+class SubmissionError(Exception):
+    """This submission cannot be graded; the message becomes its row's note."""
+
+
+def find_submissions(folder: Path) -> list[Path]:
+    """Every sub-folder and .zip of folder, by name; hidden entries are left out."""
+    return sorted((p for p in folder.iterdir() if not p.name.startswith(".")
+                   and (p.is_dir() or p.suffix.lower() == ".zip")), key=lambda p: p.name)
+
+
+def _names(submissions: list[Path]) -> list[str]:
+    stems = [p.stem if p.suffix.lower() == ".zip" else p.name for p in submissions]
+    return [s if stems.count(s) == 1 else p.name for s, p in zip(stems, submissions)]
+
+
+def extract_zip(archive: Path, destination: Path) -> None:
+    """Extract archive into destination, refusing what a student's folder never holds: paths
+    leaving it, links, too many members, or more than MAX_UNZIPPED_BYTES once inflated."""
+    try:
+        with zipfile.ZipFile(archive) as bundle:
+            members = bundle.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise SubmissionError(f"the zip has {len(members)} members (at most "
+                                      f"{MAX_MEMBERS})")
+            written = 0
+            for member in members:
+                path = PurePosixPath(member.filename)
+                if (member.filename.startswith(("/", "\\")) or "\\" in member.filename
+                        or ".." in path.parts or ":" in member.filename):
+                    raise SubmissionError(f"the zip member {member.filename!r} would be written "
+                                          "outside its folder")
+                if stat.S_ISLNK(member.external_attr >> 16):
+                    raise SubmissionError(f"the zip member {member.filename!r} is a link")
+                target = destination.joinpath(*path.parts)
+                if member.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with bundle.open(member) as source, open(target, "wb") as sink:
+                    while chunk := source.read(1 << 16):  # sizes in the zip may lie: count
+                        written += len(chunk)
+                        if written > MAX_UNZIPPED_BYTES:
+                            raise SubmissionError("the zip holds more than "
+                                                  f"{MAX_UNZIPPED_BYTES >> 20} MB once extracted")
+                        sink.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError,
+            OSError) as error:
+        raise SubmissionError(f"cannot extract the zip: {error}") from None
+
+
+def find_exercises(root: Path) -> Path:
+    """The folder laid out like exercises/ in a submission: root/exercises, root itself, or the
+    same one folder down (a zip of a folder)."""
+    visible = [p for p in root.iterdir() if not p.name.startswith((".", "__MACOSX"))]
+    candidates = [root] + ([visible[0]] if len(visible) == 1 and visible[0].is_dir() else [])
+    for folder in candidates:
+        if (folder / "exercises").is_dir():
+            return folder / "exercises"
+        if any((folder / chapter).is_dir() for chapter in CHAPTERS):
+            return folder
+    raise SubmissionError("it has no exercises/ folder and no ch03/ or ch04/ folder: submit "
+                          "your exercises/ folder, or a zip of it")
+
+
+def _refuse_links(folder: Path) -> None:
+    for directory, subfolders, files in os.walk(folder):
+        for name in subfolders + files:
+            if os.path.islink(os.path.join(directory, name)):
+                raise SubmissionError(f"{Path(directory, name).relative_to(folder)} is a "
+                                      "symbolic link: submit the files themselves")
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for name in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fields = Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(name))
+    found, stack = set(), [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def kill_tree(pid: int) -> None:
+    """Kill a `grade run` and every process under it. Its pytest children run in sessions of
+    their own, so its process group is not enough: freeze the whole tree, then kill it."""
+    if not os.path.isdir("/proc"):
+        os.killpg(pid, signal.SIGKILL)
+        return
+    frozen: set[int] = set()
+    while new := ({pid} | _descendants(pid)) - frozen:
+        for member in new:
+            try:
+                os.kill(member, signal.SIGSTOP)
+            except ProcessLookupError:
+                pass
+        frozen |= new
+    for member in frozen:
+        try:
+            os.kill(member, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+class Batch:
+    """Grades submissions with `jobs` workers; kill() stops every `grade run` still going."""
+
+    def __init__(self, kit_root: Path, scratch: Path, skip_final: bool, hidden: bool,
+                 timeout: float, ids: tuple[str, ...]):
+        self.kit_root, self.scratch = kit_root, scratch
+        self.skip_final, self.hidden, self.timeout, self.ids = skip_final, hidden, timeout, ids
+        self.running: dict[int, subprocess.Popen] = {}
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+
+    def grade(self, submission: Path, name: str) -> Entry:
+        work = Path(tempfile.mkdtemp(prefix="submission-", dir=self.scratch))
+        try:
+            if submission.is_dir():
+                _refuse_links(submission)
+                exercises = find_exercises(submission)
+            else:
+                extract_zip(submission, work / "extracted")
+                exercises = find_exercises(work / "extracted")
+            return self._run(exercises, work, name)
+        except SubmissionError as error:
+            return Entry(name, None, str(error))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def _run(self, exercises: Path, work: Path, name: str) -> Entry:
+        output, log = work / "results.json", work / "stderr.txt"
+        command = [sys.executable, "-m", "grader.cli", "run", *self.ids, "--target",
+                   str(exercises), "--format", "json", "--output", str(output)]
+        command += ["--skip-final"] * self.skip_final + ["--hidden"] * self.hidden
+        with self.lock, open(log, "wb") as stderr:  # under the lock: kill() sees every process
+            if self.stopping.is_set():
+                return Entry(name, None, "not graded: the batch was stopped")
+            process = subprocess.Popen(command, cwd=self.kit_root, stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.DEVNULL, stderr=stderr,
+                                       start_new_session=True)
+            self.running[process.pid] = process
+        try:
+            process.wait(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            kill_tree(process.pid)
+            process.wait()
+            return Entry(name, None, f"timed out: grading took more than {self.timeout:g} s")
+        finally:
+            with self.lock:
+                self.running.pop(process.pid, None)
+        return _entry(name, output, process.returncode, log)
+
+    def kill(self) -> None:
+        self.stopping.set()
+        with self.lock:
+            for pid in list(self.running):
+                kill_tree(pid)
+
+
+def _entry(name: str, output: Path, returncode: int, log: Path) -> Entry:
+    try:
+        results = json.loads(output.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        results = None
+    problem = usable(results) if results is not None else None
+    if results is not None and not problem and returncode in (0, 1):
+        return Entry(name, results)
+    if problem is None:
+        if returncode < 0:
+            problem = f"grade was killed by {signal.Signals(-returncode).name}"
+        else:
+            tail = log.read_text(errors="replace").strip().splitlines()[-1:] or [""]
+            problem = f"grade exited with status {returncode} and wrote no results: {tail[0]}"
+    return Entry(name, results if isinstance(results, dict) else None, problem)
+
+
+class _Progress:
+    """Submissions done and left: a bar on a terminal, a "k/n" line each in a log."""
+
+    def __init__(self, total: int):
+        self.total, self.done = total, 0
+        self.bar = None
+        if sys.stderr.isatty():
+            self.bar = click.progressbar(length=total, label="grading", file=sys.stderr,
+                                         show_pos=True, item_show_func=lambda name: name)
+            self.bar.render_progress()
+
+    def update(self, entry: Entry) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(1, entry.submission)
+            return
+        score = "" if entry.error else \
+            f" {entry.results['score']:g}/{entry.results['max_score']:g}"
+        note = "error: " + entry.error if entry.error else "ok"
+        click.echo(f"[{self.done}/{self.total}] {entry.submission}:{score} {note}", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
+
+
+def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Path | None,
+              jobs: int = 1, skip_final: bool = False, hidden: bool = False,
+              timeout: float = 1800.0, ids: tuple[str, ...] = ()) -> list[Entry]:
+    """Grade every submission in folder with `jobs` workers; write the gradebook CSV and JSON."""
+    submissions = find_submissions(Path(folder).resolve())  # `grade run` runs in kit_root
+    names = _names(submissions)
+    chosen = [e.id for e in manifest.select(ids) if not (skip_final and e.id == CAPSTONE)]
+    scratch = Path(tempfile.mkdtemp(prefix="dlfs-batch-"))
+    batch = Batch(Path(kit_root), scratch, skip_final, hidden, timeout, tuple(ids))
+    entries: dict[str, Entry] = {}
+    progress = _Progress(len(submissions))
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(batch.grade, s, n) for s, n in zip(submissions, names)]
+            try:
+                for future in as_completed(futures):
+                    entry = future.result()
+                    entries[entry.submission] = entry
+                    progress.update(entry)
+            except BaseException:  # Ctrl-C: no `grade run` may outlive the batch
+                for future in futures:
+                    future.cancel()
+                batch.kill()
+                raise
+    finally:
+        progress.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+    ordered = [entries[n] for n in names]
+    if csv_path is not None:
+        write_atomically(csv_path, render_csv(ordered, chosen))
+    if json_path is not None:
+        write_atomically(json_path, render_json(ordered))
+    return ordered

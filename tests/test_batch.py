@@ -1,0 +1,202 @@
+"""`grade batch`: a folder of submissions graded one `grade run` process each, where a broken or
+hostile submission costs only its own row."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader import manifest
+from grader.batch import (MAX_UNZIPPED_BYTES, Batch, SubmissionError, extract_zip,
+                          find_exercises)
+from grader.cli import KIT_ROOT, main
+
+IDS = [e.id for e in manifest.EXERCISES if e.id != manifest.CAPSTONE]
+POINTS = {e.id: e.points for e in manifest.EXERCISES}
+FULL = sum(POINTS[i] for i in IDS)
+IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
+
+
+def zip_folder(folder: Path, archive: Path, prefix: str) -> None:
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for path in sorted(folder.rglob("*.py")):
+            if "__pycache__" not in path.parts:
+                bundle.write(path, f"{prefix}/{path.relative_to(folder).as_posix()}")
+
+
+def make_submissions(root: Path) -> Path:
+    folder = root / "submissions"
+    shutil.copytree(KIT_ROOT / "solutions", folder / "passing" / "exercises", ignore=IGNORE)
+    shutil.copytree(KIT_ROOT / "exercises", folder / "pristine", ignore=IGNORE)
+    zip_folder(KIT_ROOT / "solutions", folder / "zipped.zip", "exercises")
+    shutil.copytree(KIT_ROOT / "solutions", folder / "syntax", ignore=IGNORE)
+    with open(folder / "syntax" / "ch03" / "softmax.py", "a") as module:
+        module.write("\n\ndef softmax(a:\n    return a\n")
+    (folder / "nothing").mkdir()
+    (folder / "nothing" / "notes.txt").write_text("I could not find the exercises folder")
+    with zipfile.ZipFile(folder / "escape.zip", "w") as bundle:
+        bundle.writestr("exercises/ch03/__init__.py", "")
+        bundle.writestr("../escape.py", "print('outside')")
+    with zipfile.ZipFile(folder / "bomb.zip", "w", zipfile.ZIP_DEFLATED) as bundle:
+        with bundle.open("exercises/ch03/zeros.txt", "w") as member:
+            for _ in range(MAX_UNZIPPED_BYTES // 2**20 + 1):
+                member.write(bytes(2**20))
+    (folder / "readme.txt").write_text("not a submission: neither a folder nor a zip")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("batch")
+    folder = make_submissions(root)
+    result = CliRunner().invoke(main, ["batch", str(folder), "--jobs", "3", "--skip-final",
+                                       "--csv", str(root / "grades.csv"),
+                                       "--json", str(root / "results.json")])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO((root / "grades.csv").read_text())))
+    return {"root": root, "result": result, "rows": {r["submission"]: r for r in rows},
+            "order": [r["submission"] for r in rows],
+            "header": (root / "grades.csv").read_text().splitlines()[0].split(","),
+            "json": json.loads((root / "results.json").read_text())}
+
+
+def test_one_row_per_submission_in_name_order(graded):
+    assert graded["order"] == ["bomb", "escape", "nothing", "passing", "pristine", "syntax",
+                               "zipped"]
+    assert graded["header"] == ["submission", *IDS, "total", "max", "status"]
+    assert "graded 4 of 7 submissions" in graded["result"].stdout
+    assert "[7/7]" in graded["result"].stderr
+
+
+@pytest.mark.parametrize("name", ["passing", "zipped"])
+def test_reference_submissions_get_full_marks(graded, name):
+    row = graded["rows"][name]
+    assert [float(row[i]) for i in IDS] == [POINTS[i] for i in IDS]
+    assert float(row["total"]) == float(row["max"]) == FULL
+    assert row["status"] == "ok"
+
+
+def test_an_untouched_submission_scores_zero(graded):
+    row = graded["rows"]["pristine"]
+    assert [row[i] for i in IDS] == ["0"] * len(IDS)
+    assert (row["total"], row["status"], float(row["max"])) == ("0", "ok", FULL)
+
+
+def test_a_syntax_error_costs_only_its_module(graded):
+    row = graded["rows"]["syntax"]
+    assert row["softmax"] == "0" and "softmax: error" in row["status"]
+    assert float(row["step_function"]) == POINTS["step_function"]
+    assert float(row["numerical_gradient"]) == POINTS["numerical_gradient"]
+    assert 0 < float(row["total"]) < FULL
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("nothing", "no exercises/ folder and no ch03/ or ch04/ folder"),
+    ("escape", "'../escape.py' would be written outside its folder"),
+    ("bomb", f"more than {MAX_UNZIPPED_BYTES >> 20} MB"),
+])
+def test_an_ungradable_submission_gets_zeros_and_a_reason(graded, name, reason):
+    row = graded["rows"][name]
+    assert row["status"].startswith("error: ") and reason in row["status"]
+    assert [row[i] for i in IDS] == ["0"] * len(IDS)
+    assert row["total"] == "0" and float(row["max"]) == FULL
+    entry = next(e for e in graded["json"] if e["submission"] == name)
+    assert entry["results"] is None and reason in entry["error"]
+
+
+def test_json_holds_each_submissions_full_results(graded):
+    entries = {e["submission"]: e for e in graded["json"]}
+    assert [e["submission"] for e in graded["json"]] == graded["order"]
+    passing = entries["passing"]["results"]
+    assert "error" not in entries["passing"]
+    assert passing["score"] == passing["max_score"] == FULL
+    assert [e["id"] for e in passing["exercises"]] == IDS
+    assert all(t["status"] == "passed" for e in passing["exercises"] for t in e["tests"])
+    syntax = {e["id"]: e for e in entries["syntax"]["results"]["exercises"]}
+    assert syntax["softmax"]["status"] == "error"
+    assert "SyntaxError" in " ".join(t["message"] for t in syntax["softmax"]["tests"])
+
+
+def test_gradebook_of_the_batch_results_is_the_batch_csv(graded, tmp_path):
+    """`grade gradebook` and `grade batch` share the CSV: merging the batch's results files
+    gives the batch's rows."""
+    files = []
+    for entry in graded["json"]:
+        if entry["results"] is not None:
+            files.append(tmp_path / f"{entry['submission']}.json")
+            files[-1].write_text(json.dumps(entry["results"]))
+    result = CliRunner().invoke(main, ["gradebook", *map(str, files), "--csv",
+                                       str(tmp_path / "merged.csv")])
+    assert result.exit_code == 0, result.output
+    merged = (tmp_path / "merged.csv").read_text().splitlines()
+    batch = (graded["root"] / "grades.csv").read_text().splitlines()
+    assert merged[0] == batch[0]
+    assert merged[1:] == [line for line in batch[1:]
+                          if line.split(",")[0] in ("passing", "pristine", "syntax", "zipped")]
+
+
+def test_a_hanging_submission_is_stopped_with_its_processes(tmp_path):
+    folder = tmp_path / "submissions"
+    hang = folder / "hang"
+    shutil.copytree(KIT_ROOT / "solutions", hang, ignore=IGNORE)
+    pid_file = tmp_path / "pid"
+    with open(hang / "ch03" / "activations.py", "a") as module:
+        module.write(f"\nimport os\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+                     "while True:\n    pass\n")
+    result = CliRunner().invoke(main, ["batch", str(folder), "step_function", "--timeout", "3",
+                                       "--csv", str(tmp_path / "grades.csv")])
+    assert result.exit_code == 0, result.output
+    row = next(csv.DictReader(open(tmp_path / "grades.csv")))
+    assert row["submission"] == "hang" and row["step_function"] == "0"
+    assert row["status"] == "error: timed out: grading took more than 3 s"
+    pid = int(pid_file.read_text())  # the pytest grandchild that ran the loop
+    for _ in range(100):
+        if not os.path.exists(f"/proc/{pid}") or \
+                Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] == "Z":
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail(f"the grading process {pid} of the hanging submission is still running")
+
+
+def test_batch_needs_somewhere_to_write(tmp_path):
+    result = CliRunner().invoke(main, ["batch", str(tmp_path)])
+    assert result.exit_code == 2 and "--csv FILE" in result.output
+
+
+def test_zip_members_that_leave_the_folder_or_are_links_are_refused(tmp_path):
+    link = zipfile.ZipInfo("exercises/ch03/softmax.py")
+    link.external_attr = 0o120777 << 16
+    out = tmp_path / "out"
+    for member, reason in ((link, "is a link"), ("../evil.py", "outside its folder"),
+                           (str(tmp_path / "absolute.py"), "outside its folder")):
+        archive = tmp_path / "bad.zip"
+        with zipfile.ZipFile(archive, "w") as bundle:
+            bundle.writestr(member, str(KIT_ROOT / "solutions" / "ch03" / "softmax.py"))
+        with pytest.raises(SubmissionError, match=reason):
+            extract_zip(archive, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.zip"]
+
+
+def test_a_zip_of_a_folder_is_found_one_level_down(tmp_path):
+    (tmp_path / "alice-week3" / "ch03").mkdir(parents=True)
+    assert find_exercises(tmp_path) == tmp_path / "alice-week3"
+    (tmp_path / "alice-week3" / "exercises").mkdir()
+    assert find_exercises(tmp_path) == tmp_path / "alice-week3" / "exercises"
+
+
+def test_a_submission_with_a_symbolic_link_is_refused(tmp_path):
+    submission = tmp_path / "linked" / "exercises" / "ch03"
+    submission.mkdir(parents=True)
+    (submission / "softmax.py").symlink_to(KIT_ROOT / "solutions" / "ch03" / "softmax.py")
+    entry = Batch(KIT_ROOT, tmp_path, skip_final=True, hidden=False, timeout=60, ids=()) \
+        .grade(tmp_path / "linked", "linked")
+    assert entry.results is None and "symbolic link" in entry.error
