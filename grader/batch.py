@@ -50,6 +50,7 @@ def _names(submissions: list[Path]) -> list[str]:
 def extract_zip(archive: Path, destination: Path) -> None:
     """Extract archive into destination, refusing what a student's folder never holds: paths
     leaving it, links, too many members, or more than MAX_UNZIPPED_BYTES once inflated."""
+    destination.mkdir(parents=True, exist_ok=True)
     try:
         with zipfile.ZipFile(archive) as bundle:
             members = bundle.infolist()
@@ -165,6 +166,8 @@ class Batch:
             return self._run(exercises, work, name)
         except SubmissionError as error:
             return Entry(name, None, str(error))
+        except Exception as error:  # whatever this one holds, the batch goes on
+            return Entry(name, None, f"cannot grade it: {type(error).__name__}: {error}")
         finally:
             shutil.rmtree(work, ignore_errors=True)
 

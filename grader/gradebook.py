@@ -94,14 +94,16 @@ def usable(results: Any) -> str | None:
         return "not the results of `grade run --format json`"
     if results.get("kit_error"):
         return "the kit could not grade it: " + str(results["kit_error"]).splitlines()[0]
-    try:
-        for exercise in results["exercises"]:
-            if exercise["id"] not in manifest.BY_ID:
-                return f"unknown exercise {exercise['id']!r}: graded by another kit?"
-            float(exercise["score"])
-        float(results["score"]), float(results["max_score"])
-    except (KeyError, TypeError, ValueError):
+    def number(value: Any) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    exercises = results["exercises"]
+    if not all(isinstance(e, dict) and number(e.get("score")) for e in exercises) \
+            or not number(results.get("score")) or not number(results.get("max_score")):
         return "not the results of `grade run --format json`"
+    unknown = [e.get("id") for e in exercises if e.get("id") not in manifest.BY_ID]
+    if unknown:
+        return f"unknown exercise {unknown[0]!r}: graded by another kit?"
     return None
 
 

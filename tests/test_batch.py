@@ -183,7 +183,8 @@ def test_zip_members_that_leave_the_folder_or_are_links_are_refused(tmp_path):
             bundle.writestr(member, str(KIT_ROOT / "solutions" / "ch03" / "softmax.py"))
         with pytest.raises(SubmissionError, match=reason):
             extract_zip(archive, out)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.zip"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.zip", "out"]
+    assert not list(out.iterdir())
 
 
 def test_a_zip_of_a_folder_is_found_one_level_down(tmp_path):
@@ -200,3 +201,11 @@ def test_a_submission_with_a_symbolic_link_is_refused(tmp_path):
     entry = Batch(KIT_ROOT, tmp_path, skip_final=True, hidden=False, timeout=60, ids=()) \
         .grade(tmp_path / "linked", "linked")
     assert entry.results is None and "symbolic link" in entry.error
+
+
+def test_an_empty_zip_costs_only_its_row(tmp_path):
+    with zipfile.ZipFile(tmp_path / "empty.zip", "w"):
+        pass
+    entry = Batch(KIT_ROOT, tmp_path, skip_final=True, hidden=False, timeout=60, ids=()) \
+        .grade(tmp_path / "empty.zip", "empty")
+    assert entry.results is None and "no exercises/ folder" in entry.error

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from grader import manifest
 from grader.cli import KIT_ROOT, main
+from grader.gradebook import usable
 
 IDS = [e.id for e in manifest.EXERCISES if e.id != manifest.CAPSTONE]
 POINTS = {e.id: e.points for e in manifest.EXERCISES}
@@ -98,3 +99,14 @@ def test_two_files_for_one_submission_are_refused(ci, tmp_path):
     assert result.exit_code == 2
     assert "'alice'" in result.output and "rename one of them" in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("change", [
+    {"score": "87"}, {"max_score": None}, {"exercises": "all"}, {"exercises": [{"id": "x"}]},
+    {"exercises": [{"id": "softmax", "score": True}]},
+    {"exercises": [{"id": "backprop", "score": 1}]}, {"kit_error": "no suites"},
+])
+def test_results_that_do_not_look_like_grade_run_json_are_not_used(ci, change):
+    results = json.loads((ci / "bob.json").read_text())
+    assert usable(results) is None
+    assert usable({**results, **change}) is not None
