@@ -26,7 +26,7 @@ COUNTS = {"train": [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949],
           "test": [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]}
 MEAN_STD = {"train": (0.13066, 0.30811), "test": (0.13251, 0.31048)}
 SIZES = {"train": 60000, "test": 10000}
-NOWHERE = "http://127.0.0.1:9/"  # a closed port: a download attempt fails at once
+NOWHERE = "http://127.0.0.1:9/"  # a closed local port: no download attempt leaves the machine
 COMBOS = list(itertools.product([True, False], repeat=3))  # normalize, flatten, one_hot_label
 
 
