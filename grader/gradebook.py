@@ -88,20 +88,21 @@ def render_json(entries: list[Entry]) -> str:
     return json.dumps([e.to_dict() for e in entries], indent=2, ensure_ascii=False) + "\n"
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def usable(results: Any) -> str | None:
     """Why these are not `grade run --format json` results a row can be made of, or None."""
     if not isinstance(results, dict) or not isinstance(results.get("exercises"), list):
         return "not the results of `grade run --format json`"
     if results.get("kit_error"):
         return "the kit could not grade it: " + str(results["kit_error"]).splitlines()[0]
-    def number(value: Any) -> bool:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-
     exercises = results["exercises"]
-    if not all(isinstance(e, dict) and number(e.get("score")) for e in exercises) \
-            or not number(results.get("score")) or not number(results.get("max_score")):
+    if not all(isinstance(e, dict) and _is_number(e.get("score")) for e in exercises) \
+            or not _is_number(results.get("score")) or not _is_number(results.get("max_score")):
         return "not the results of `grade run --format json`"
-    unknown = [e.get("id") for e in exercises if e.get("id") not in manifest.BY_ID]
+    unknown = [e.get("id") for e in exercises if str(e.get("id")) not in manifest.BY_ID]
     if unknown:
         return f"unknown exercise {unknown[0]!r}: graded by another kit?"
     return None

@@ -104,7 +104,8 @@ def test_two_files_for_one_submission_are_refused(ci, tmp_path):
 @pytest.mark.parametrize("change", [
     {"score": "87"}, {"max_score": None}, {"exercises": "all"}, {"exercises": [{"id": "x"}]},
     {"exercises": [{"id": "softmax", "score": True}]},
-    {"exercises": [{"id": "backprop", "score": 1}]}, {"kit_error": "no suites"},
+    {"exercises": [{"id": "backprop", "score": 1}]}, {"exercises": [{"id": [], "score": 1}]},
+    {"kit_error": "no suites"},
 ])
 def test_results_that_do_not_look_like_grade_run_json_are_not_used(ci, change):
     results = json.loads((ci / "bob.json").read_text())
