@@ -18,7 +18,7 @@ def numerical_diff(f, x):
 
 
 def numerical_gradient(f, x):
-    """The gradient of f at x, one partial derivative per element of x, by central differences (4.4).
+    """The gradient of f at x: one central difference per element of x (4.4).
 
     f: a function of the whole array x returning a number, e.g. lambda x: np.sum(x**2). It may
        also ignore its argument and read the array through another name (the book's
@@ -27,7 +27,7 @@ def numerical_gradient(f, x):
     x: a float ndarray of any shape: a vector (2,), a weight matrix (2, 3), ...
     Returns a float ndarray of x's shape, the same index holding the same partial derivative.
     x is left exactly as it was found (restore the saved value, do not subtract h again). An
-    integer x is read as floats (x + 1e-4 stored back into an int array would be x again).
+    integer x is read as floats (stored back into an int array, 3 + 1e-4 is 3 again).
 
     Example: numerical_gradient(lambda x: x[0]**2 + x[1]**2, np.array([3.0, 4.0])) -> [6., 8.]
     Edge case: a matrix: visit every element, e.g. with np.nditer(x, flags=['multi_index']) and
