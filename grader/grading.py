@@ -23,9 +23,22 @@ def _with_prerequisites(exercises: list[Exercise]) -> list[Exercise]:
     return [e for e in manifest.EXERCISES if e.id in wanted]
 
 
+def _ready_mnist() -> None:
+    """Parse MNIST into the kit's cache here, where files may be large; the children, whose
+    output is capped, then only memory-map it."""
+    from data.mnist import load_mnist
+    try:
+        for normalize in (False, True):
+            load_mnist(normalize=normalize)
+    except Exception:  # noqa: BLE001 - the checks that need MNIST report the loader's message
+        pass
+
+
 def _run(exercises: list[Exercise], options: RunOptions) -> dict[str, ExerciseResult]:
     if not exercises:
         return {}
+    if any(e.uses_mnist for e in exercises):
+        _ready_mnist()
     suites = list(dict.fromkeys(e.suite for e in exercises))
     tests = run_suites(suites, [e.id for e in exercises], options)
     by_exercise: dict[str, list[TestResult]] = {e.id: [] for e in exercises}
