@@ -64,6 +64,8 @@ def _copy_py_tree(source: Path, destination: Path) -> None:
         relative = path.relative_to(source)
         if "__pycache__" in relative.parts or relative.parts[0].startswith("."):
             continue
+        if any(p.is_symlink() for p in [path, *path.parents][:len(relative.parts)]):
+            continue  # a link could pull in files from outside the submission
         target = destination / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
@@ -180,6 +182,7 @@ class _Session:
             env["DLFS_GRADER_VERBOSE"] = "1"
         output = open(self.private / f"output-{number}.txt", "wb")
         secret_read, secret_write = os.pipe()
+        process = None
         env["DLFS_GRADER_SECRET_FD"] = str(secret_read)
         try:
             process = subprocess.Popen(
@@ -193,6 +196,8 @@ class _Session:
             child = _Child()
             killed = self._watch(process, events, child)
         finally:
+            if process is not None and process.poll() is None:  # interrupted: leave no child
+                self._kill(process)
             output.close()
             shutil.rmtree(workspace, ignore_errors=True)
         if number == 0:

@@ -114,4 +114,14 @@ def test_mnist_exercises_grade_from_an_empty_cache(tmp_path, monkeypatch):
     invoke("run", "mnist_inference", "--target", SOLUTIONS, "--format", "json",
            "--output", output)
     (exercise,) = json.loads(output.read_text())["exercises"]
-    assert exercise["status"] == "passed", exercise
+    assert exercise["status"] == "passed", exercise["tests"]
+
+
+def test_a_module_linked_to_the_reference_is_not_graded(tmp_path):
+    submission = patched_submission(tmp_path, {}, base=EXERCISES)
+    (submission / "ch03" / "softmax.py").unlink()
+    (submission / "ch03" / "softmax.py").symlink_to(SOLUTIONS / "ch03" / "softmax.py")
+    output = tmp_path / "results.json"
+    invoke("run", "softmax", "--target", submission, "--format", "json", "--output", output)
+    (exercise,) = json.loads(output.read_text())["exercises"]
+    assert exercise["score"] == 0, exercise
