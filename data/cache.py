@@ -35,10 +35,15 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 
+def kit_cache_root() -> Path:
+    """$DLFS_CACHE_DIR, or ~/.cache/dlfs-kit when the variable is unset: all the kit caches."""
+    return Path(os.environ.get("DLFS_CACHE_DIR") or Path.home() / ".cache" / "dlfs-kit") \
+        .expanduser()
+
+
 def cache_dir() -> Path:
-    """$DLFS_CACHE_DIR/mnist, or ~/.cache/dlfs-kit/mnist when the variable is unset."""
-    root = os.environ.get("DLFS_CACHE_DIR") or Path.home() / ".cache" / "dlfs-kit"
-    return Path(root).expanduser() / "mnist"
+    """Where MNIST is cached: kit_cache_root()/mnist."""
+    return kit_cache_root() / "mnist"
 
 
 def entry_path(spec: IdxFile, kind: str) -> Path:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
 import click
+
+from data.cache import kit_cache_root
 
 from . import catalog, manifest
 from .grading import grade
@@ -31,9 +32,8 @@ def target_path(target: str, kit_root: Path) -> Path:
 
 
 def _state_file(target: Path) -> Path:
-    cache = Path(os.environ.get("DLFS_CACHE_DIR", Path.home() / ".cache" / "dlfs-kit"))
     key = hashlib.sha256(str(target).encode()).hexdigest()[:16]
-    return cache / "last-results" / f"{key}.json"
+    return kit_cache_root() / "last-results" / f"{key}.json"
 
 
 def _progress_printer():

@@ -37,8 +37,6 @@ def _ready_mnist() -> None:
 def _run(exercises: list[Exercise], options: RunOptions) -> dict[str, ExerciseResult]:
     if not exercises:
         return {}
-    if any(e.uses_mnist for e in exercises):
-        _ready_mnist()
     suites = list(dict.fromkeys(e.suite for e in exercises))
     tests = run_suites(suites, [e.id for e in exercises], options)
     by_exercise: dict[str, list[TestResult]] = {e.id: [] for e in exercises}
@@ -62,15 +60,17 @@ def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -
     """Grade the named exercises (all when none are named) of options.target."""
     started = time.monotonic()
     chosen = [e for e in manifest.select(ids) if not (skip_final and e.id == CAPSTONE)]
-    first = [e for e in _with_prerequisites(chosen) if e.id != CAPSTONE]
-    if not any(e.id == CAPSTONE for e in chosen):
-        first = list(chosen)
+    if any(e.uses_mnist for e in chosen):
+        _ready_mnist()
+    capstone = manifest.BY_ID[CAPSTONE]
+    # Whether the capstone runs depends on its prerequisites, so they are graded with it.
+    first = [e for e in (_with_prerequisites(chosen) if capstone in chosen else chosen)
+             if e is not capstone]
     results = _run(first, options)
     for exercise in first:
         prerequisite = _failing_prerequisite(exercise, results)
         if prerequisite and results[exercise.id].status not in ("passed", "not_started"):
             results[exercise.id] = blocked(exercise, prerequisite, results[exercise.id].tests)
-    capstone = manifest.BY_ID[CAPSTONE]
     if capstone in chosen:
         prerequisite = _failing_prerequisite(capstone, results)
         if all(results[p].status == "not_started" for p in capstone.prerequisites):

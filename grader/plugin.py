@@ -2,15 +2,13 @@
 
 Run straight by pytest (a developer trying a suite) it only registers the `grade` marker and turns
 failures into catalog messages. Run by the grader (DLFS_GRADER_SESSION set) it also reads the
-session's secrets from stdin before any student code runs: where pytest-json-report must write,
+session's secrets from a pipe before any student code runs: where pytest-json-report must write,
 a nonce the parent checks in the report, the events file where it streams each test's start and
 result (so the parent can resume after a crash), and which exercises to keep.
 """
 from __future__ import annotations
 
 import errno
-import hashlib
-import hmac
 import json
 import os
 import sys
@@ -20,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from . import catalog, guard, suite
+from .protocol import SECRET_FD_ENV, SESSION_ENV, VERBOSE_ENV, signed_line
 
 __all__ = [
     "pytest_configure", "pytest_collection_modifyitems", "pytest_collection_finish",
@@ -27,11 +26,6 @@ __all__ = [
     "pytest_runtest_protocol", "pytest_json_modifyreport", "pytest_sessionfinish",
     "pytest_unconfigure",
 ]
-
-SESSION_ENV = "DLFS_GRADER_SESSION"
-SECRET_FD_ENV = "DLFS_GRADER_SECRET_FD"
-VERBOSE_ENV = "DLFS_GRADER_VERBOSE"  # `grade run --verbose`: keep the traceback
-
 
 class _Session:
     secret: dict | None = None
@@ -44,8 +38,7 @@ def _emit(event: str, **fields) -> None:
     """One signed line in the events file the parent follows."""
     if _Session.events is not None:
         payload = json.dumps({"event": event, "t": time.time(), **fields}).encode()
-        signature = hmac.new(_Session.key, payload, hashlib.sha256).hexdigest().encode()
-        _Session.events.write(payload + b"\t" + signature + b"\n")
+        _Session.events.write(signed_line(_Session.key, payload))
         _Session.events.flush()
 
 
@@ -167,11 +160,32 @@ def pytest_json_runtest_metadata(item, call):
     return {**(_mark(item) or {}), **item._grade}
 
 
+def _kit_changes() -> list[str]:
+    """The watched kit files (if the parent asked) whose size or time is not what it was."""
+    changed = []
+    for path, stat in (_Session.secret or {}).get("watch", {}).items():
+        try:
+            status = os.stat(path)
+            now = [status.st_size, status.st_mtime_ns]
+        except OSError:
+            now = None
+        if now != stat:
+            changed.append(Path(path).relative_to(_Session.secret["kit"]).as_posix())
+    return changed
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
     yield
-    if hasattr(item, "_grade"):
-        _emit("done", nodeid=item.nodeid, **(_mark(item) or {}), **item._grade)
+    if not hasattr(item, "_grade"):
+        return
+    changed = _kit_changes()
+    if changed:
+        item._grade.update(status="error", message=catalog.text(
+            "test.tampered", files=", ".join(changed[:3])))
+    _emit("done", nodeid=item.nodeid, kit_checked=True, **(_mark(item) or {}), **item._grade)
+    if changed:  # the parent undoes the change; the checks left run in a fresh child
+        os._exit(3)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -51,11 +51,21 @@ class ExerciseResult:
     def max_score(self) -> float:
         return float(self.exercise.points)
 
-    def first_problem(self) -> TestResult | None:
-        return next((t for t in self.tests if t.status not in ("passed", "skipped")), None)
-
     def advice(self) -> list[str]:
         return [a for t in self.tests for a in t.advice]
+
+    def feedback(self, every_problem: bool = False, named: bool = False) -> list[str]:
+        """What a student reads under this exercise: the blocking prerequisite, the first failing
+        check's message (or every one, each after its check's name when named), and advice."""
+        lines = []
+        if self.blocked_by:
+            lines.append(catalog.text("blocked.by", prerequisite=self.blocked_by))
+        problems = [t for t in self.tests if t.status not in ("passed", "skipped")]
+        for test in problems if every_problem else problems[:1]:
+            message = test.message or test.status
+            lines.append(f"{test.name}: {message}" if named else message)
+        lines += [catalog.text("advice.prefix", advice=a) for a in self.advice()]
+        return lines
 
     def to_dict(self) -> dict[str, Any]:
         data = {"id": self.id, "title": self.exercise.title, "section": self.exercise.section,

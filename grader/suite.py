@@ -25,10 +25,7 @@ import numpy as np
 import pytest
 
 from . import catalog
-
-# The package the graded modules live in: `student` in a grading workspace; `solutions` or
-# `exercises` when a developer runs a suite straight from a checkout.
-STUDENT_PACKAGE_ENV = "DLFS_STUDENT_PACKAGE"
+from .protocol import STUDENT_PACKAGE_ENV
 
 _advice: list[str] = []
 _records: dict[str, Any] = {}
@@ -53,7 +50,10 @@ def check(exercise: str, weight: float = 1, timeout: float | None = None):
 
 
 def student(dotted: str) -> Any:
-    """Import the graded module `dotted` (e.g. "ch03.softmax") from the submission."""
+    """Import the graded module `dotted` (e.g. "ch03.softmax") from the submission.
+
+    The package is `student` in a grading workspace; a developer running a suite straight from
+    a checkout sets DLFS_STUDENT_PACKAGE to `solutions` or `exercises`."""
     package = os.environ.get(STUDENT_PACKAGE_ENV, "student")
     try:
         return importlib.import_module(f"{package}.{dotted}")
@@ -64,12 +64,12 @@ def student(dotted: str) -> Any:
             detail=exc.msg, where=where)) from None
 
 
-def fail(key: str, **fields: object) -> None:
+def fail(key: str, /, **fields: object) -> None:
     """Fail this check with the catalog message `key`."""
     raise Feedback(catalog.text(key, **fields))
 
 
-def advise(key: str, **fields: object) -> None:
+def advise(key: str, /, **fields: object) -> None:
     """Record advice for the student without failing the check."""
     _advice.append(catalog.text(key, **fields))
 

@@ -41,7 +41,7 @@ def has(key: str) -> bool:
     return key in load(DEFAULT_LANG)
 
 
-def text(key: str, **fields: object) -> str:
+def text(key: str, /, **fields: object) -> str:
     """The catalog text for key, filled with fields."""
     template = load(language()).get(key) or load(DEFAULT_LANG).get(key)
     if template is None:

@@ -8,13 +8,8 @@ from ..results import ExerciseResult, RunResult
 
 
 def _output(result: ExerciseResult) -> str:
-    lines = [catalog.text(f"status.{result.status}")]
-    if result.blocked_by:
-        lines.append(catalog.text("blocked.by", prerequisite=result.blocked_by))
-    lines += [f"{t.name}: {t.message}" for t in result.tests if t.status not in
-              ("passed", "skipped")]
-    lines += [catalog.text("advice.prefix", advice=a) for a in result.advice()]
-    return "\n".join(lines)
+    return "\n".join([catalog.text(f"status.{result.status}"),
+                      *result.feedback(every_problem=True, named=True)])
 
 
 def render(result: RunResult) -> str:

@@ -25,18 +25,12 @@ def _indent(message: str) -> str:
 
 
 def _details(result: ExerciseResult, verbose: bool) -> list[str]:
-    lines = []
-    if result.blocked_by:
-        lines.append(_indent(catalog.text("blocked.by", prerequisite=result.blocked_by)))
-    problems = [t for t in result.tests if t.status not in ("passed", "skipped")]
-    for test in problems if verbose else problems[:1]:
-        lines.append(_indent(test.message or test.status))
+    lines = result.feedback(every_problem=verbose)
     if "accuracy" in result.extra:
-        lines.append(_indent(catalog.text(
+        lines.append(catalog.text(
             "capstone.summary", accuracy=result.extra["accuracy"],
-            threshold=result.extra.get("threshold", 0), seconds=result.extra.get("seconds", 0))))
-    lines.extend(_indent(catalog.text("advice.prefix", advice=a)) for a in result.advice())
-    return lines
+            threshold=result.extra.get("threshold", 0), seconds=result.extra.get("seconds", 0)))
+    return [_indent(line) for line in lines]
 
 
 def render(result: RunResult, verbose: bool = False) -> str:
