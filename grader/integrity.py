@@ -45,6 +45,10 @@ class Snapshot:
             size = self.stats[path][0] if self.stats[path] else 0
             self.contents[path] = path.read_bytes() if size <= MAX_FILE_BYTES else None
 
+    def watch_list(self) -> dict[str, list[int] | None]:
+        """Each watched file's size and time, for the child's own look after every check."""
+        return {str(path): list(stat) if stat else None for path, stat in self.stats.items()}
+
     def touched(self) -> bool:
         if not self.active:
             return False

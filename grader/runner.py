@@ -8,8 +8,6 @@ fresh child takes the tests that had not run yet.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 import secrets
@@ -25,6 +23,8 @@ from typing import Callable
 
 from . import catalog, guard
 from .integrity import Snapshot
+from .protocol import (SECRET_FD_ENV, SESSION_ENV, STUDENT_PACKAGE_ENV, VERBOSE_ENV,
+                       verified_payload)
 from .results import TestResult
 
 GRADER_DIR = Path(__file__).parent
@@ -54,7 +54,7 @@ class _Child:
     collected: list[dict] = field(default_factory=list)
     done: dict[str, TestResult] = field(default_factory=dict)
     running: str | None = None
-    last_done: str | None = None
+    unchecked: list[str] = field(default_factory=list)  # done since the kit was last looked at
     started: float = 0.0
     finished: bool = False
 
@@ -129,6 +129,7 @@ class _Session:
         self.private = Path(tempfile.mkdtemp(prefix="dlfs-run-"))
         self.deadline = time.monotonic() + options.total_timeout
         self.plan: list[dict] = []  # every collected check, from the first child
+        self.planned: dict[str, dict] = {}  # the same, by node id
         self.results: dict[str, TestResult] = {}
         self.snapshot = Snapshot(GRADER_DIR.parent,
                                  active=os.environ.get(PROTECT_ENV, "0") != "0")
@@ -153,6 +154,15 @@ class _Session:
         for test in self.plan:
             self.results.setdefault(test["nodeid"], _charge(test, status, message))
 
+    def _environment(self, workspace: Path, secret_fd: int) -> dict[str, str]:
+        env = {**os.environ, SESSION_ENV: "1", SECRET_FD_ENV: str(secret_fd),
+               STUDENT_PACKAGE_ENV: "student", "PYTHONHASHSEED": "0",
+               "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": str(workspace / "tmp"),
+               "PYTHONPATH": str(workspace / "lib")}
+        if self.options.verbose:
+            env[VERBOSE_ENV] = "1"
+        return env
+
     def _command(self, workspace: Path, nodeids: list[str] | None) -> list[str]:
         paths = nodeids or [f"{kind}/{suite}" for kind in ("suites", "hidden")
                             for suite in self.suites if (workspace / kind / suite).exists()]
@@ -172,21 +182,16 @@ class _Session:
         events = self.private / f"events-{number}.jsonl"
         events.touch()
         secret = {"report": str(report), "events": str(events), "nonce": secrets.token_hex(16),
-                  "key": self.key.hex(),
+                  "key": self.key.hex(), "kit": str(GRADER_DIR.parent),
+                  "watch": self.snapshot.watch_list(),
                   "submission": str(workspace / "student"), "exercises": self.exercises}
-        env = {**os.environ, "DLFS_GRADER_SESSION": "1", "DLFS_STUDENT_PACKAGE": "student",
-               "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
-               "TMPDIR": str(workspace / "tmp")}
-        env["PYTHONPATH"] = str(workspace / "lib")
-        if self.options.verbose:
-            env["DLFS_GRADER_VERBOSE"] = "1"
         output = open(self.private / f"output-{number}.txt", "wb")
         secret_read, secret_write = os.pipe()
         process = None
-        env["DLFS_GRADER_SECRET_FD"] = str(secret_read)
         try:
             process = subprocess.Popen(
-                self._command(workspace, nodeids), cwd=workspace, env=env,
+                self._command(workspace, nodeids), cwd=workspace,
+                env=self._environment(workspace, secret_read),
                 stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
                 pass_fds=(secret_read,), preexec_fn=guard.limit_resources,
                 start_new_session=True)
@@ -200,15 +205,13 @@ class _Session:
                 self._kill(process)
             output.close()
             shutil.rmtree(workspace, ignore_errors=True)
-        if number == 0:
-            self.plan = child.collected
         self.results.update(child.done)
         if child.finished and not killed:
-            self._read_report(report, secret["nonce"], child)
+            self._read_report(report, secret["nonce"])
         elif child.running and not killed:
-            test = next(t for t in self.plan if t["nodeid"] == child.running)
+            test = self.planned[child.running]
             message = _death_message(process.returncode, test.get("exercise") or "")
-            self.results[test["nodeid"]] = _charge(test, "error", message)
+            self.results[child.running] = _charge(test, "error", message)
         elif number == 0 and not child.collected:
             tail = (self.private / f"output-{number}.txt").read_bytes()[-3000:]
             raise KitError("the grading process stopped before collecting any check "
@@ -216,8 +219,7 @@ class _Session:
                            + tail.decode(errors="replace"))
 
     def _limit(self, nodeid: str) -> float:
-        test = next((t for t in self.plan or [] if t["nodeid"] == nodeid), {})
-        return float(test.get("timeout") or self.options.timeout)
+        return float(self.planned.get(nodeid, {}).get("timeout") or self.options.timeout)
 
     def _watch(self, process: subprocess.Popen, events: Path, child: _Child) -> bool:
         """Follow the child's events until it exits; True when the parent had to kill it."""
@@ -226,16 +228,18 @@ class _Session:
             while True:
                 exited = process.poll() is not None
                 chunk = stream.read()
-                if chunk:
-                    buffered = chunk[: chunk.rfind(b"\n") + 1]
-                    stream.seek(offset + len(buffered))
-                    offset += len(buffered)
-                    for line in buffered.splitlines():
-                        self._event(line, child)
-                if self.snapshot.touched():
-                    self._kill(process)
-                    self._tampered(child.last_done or child.running)
-                    return True
+                buffered = chunk[: chunk.rfind(b"\n") + 1]
+                stream.seek(offset + len(buffered))
+                offset += len(buffered)
+                for line in buffered.splitlines():
+                    self._event(line, child)
+                # The kit is looked at after checks finish, not on every poll.
+                if exited or child.unchecked:
+                    if self.snapshot.touched():
+                        self._kill(process)
+                        self._tampered(child)
+                        return True
+                    child.unchecked.clear()
                 if exited:
                     return False
                 now = time.monotonic()
@@ -243,30 +247,39 @@ class _Session:
                 if overdue or now > self.deadline:
                     self._kill(process)
                     if child.running:
-                        test = next(t for t in self.plan if t["nodeid"] == child.running)
                         seconds = self._limit(child.running)
                         self.results[child.running] = _charge(
-                            test, "timeout", catalog.text("test.timeout", seconds=seconds))
+                            self.planned[child.running], "timeout",
+                            catalog.text("test.timeout", seconds=seconds))
+                    if self.snapshot.touched():  # the timeout already charges that check
+                        self.snapshot.restore()
                     return True
                 time.sleep(POLL_SECONDS)
 
     @staticmethod
     def _kill(process: subprocess.Popen) -> None:
-        os.killpg(process.pid, signal.SIGKILL)
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:  # the whole group has already gone
+            pass
         process.wait()
 
-    def _tampered(self, nodeid: str | None) -> None:
-        """Undo a change graded code made to the kit, and charge the check that made it."""
-        changed = self.snapshot.restore()
-        test = next((t for t in self.plan if t["nodeid"] == nodeid), None)
-        if test is not None:
-            self.results[nodeid] = _charge(test, "error", catalog.text(
-                "test.tampered", files=", ".join(changed[:3]) or "the kit"))
+    def _tampered(self, child: _Child) -> None:
+        """Undo a change graded code made to the kit, and charge the checks that ran since the
+        kit was last seen unchanged (or the running one, when none has finished since).
+
+        Normally the child looks after every check itself, charges the one that changed the kit
+        and exits; this is the backstop for a child whose own look was subverted."""
+        message = catalog.text("test.tampered",
+                               files=", ".join(self.snapshot.restore()[:3]) or "the kit")
+        for nodeid in child.unchecked or [child.running]:
+            child.done.pop(nodeid, None)  # its own result must not replace the charge
+            if nodeid in self.planned:
+                self.results[nodeid] = _charge(self.planned[nodeid], "error", message)
 
     def _event(self, line: bytes, child: _Child) -> None:
-        payload, _, signature = line.rpartition(b"\t")
-        expected = hmac.new(self.key, payload, hashlib.sha256).hexdigest().encode()
-        if not hmac.compare_digest(signature, expected):
+        payload = verified_payload(self.key, line)
+        if payload is None:
             return  # not written by the plugin: ignore it
         event = json.loads(payload)
         kind = event["event"]
@@ -274,17 +287,20 @@ class _Session:
             child.collected = event["tests"]
             if not self.plan:
                 self.plan = child.collected
+                self.planned = {t["nodeid"]: t for t in self.plan}
         elif kind == "start":
             child.running, child.started = event["nodeid"], time.monotonic()
         elif kind == "done":
             child.done[event["nodeid"]] = _test_result(event)
-            child.running, child.last_done = None, event["nodeid"]
+            child.running = None
+            if not event.get("kit_checked"):
+                child.unchecked.append(event["nodeid"])
         elif kind == "progress" and self.options.on_progress:
             self.options.on_progress(event["line"])
         elif kind == "finished":
             child.finished = True
 
-    def _read_report(self, path: Path, nonce: str, child: _Child) -> None:
+    def _read_report(self, path: Path, nonce: str) -> None:
         """Take the results from pytest-json-report, trusting only a report with our nonce."""
         try:
             report = json.loads(path.read_text(encoding="utf-8"))

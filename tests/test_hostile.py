@@ -26,6 +26,8 @@ def kit_digest() -> str:
 def test_hostile_submission_costs_only_itself(path, tmp_path, monkeypatch):
     monkeypatch.setenv("DLFS_MEMORY_LIMIT_GIB", "2")
     fixture = read_fixture(path)
+    if "env" in fixture:  # e.g. DLFS_PROTECT_KIT=1 for code that hunts down the real kit
+        monkeypatch.setenv(*fixture["env"].split("=", 1))
     zero = [name.strip() for name in fixture["zero"].split(",")]
     submission = patched_submission(tmp_path, {fixture["module"]: fixture["text"]})
     before = kit_digest()
