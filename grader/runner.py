@@ -16,7 +16,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -317,8 +319,25 @@ class _Session:
                                                              **metadata})
 
 
+@contextmanager
+def _terminate_as_exit():
+    """Turn SIGTERM into SystemExit while children run, so the cleanup that kills them runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def leave(signum, frame):
+        raise SystemExit(128 + signum)
+    previous = signal.signal(signal.SIGTERM, leave)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def run_suites(suites: list[str], exercises: list[str], options: RunOptions) -> list[TestResult]:
     """Run the checks of `exercises` found in `suites` (paths under grader/suites/)."""
     if not options.target.is_dir():
         raise KitError(f"{options.target} is not a folder")
-    return _Session(suites, exercises, options).run()
+    with _terminate_as_exit():
+        return _Session(suites, exercises, options).run()

@@ -125,3 +125,33 @@ def test_a_module_linked_to_the_reference_is_not_graded(tmp_path):
     invoke("run", "softmax", "--target", submission, "--format", "json", "--output", output)
     (exercise,) = json.loads(output.read_text())["exercises"]
     assert exercise["score"] == 0, exercise
+
+
+def test_a_terminated_grade_leaves_no_child_running(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    marker = tmp_path / "child.pid"
+    submission = patched_submission(tmp_path, {"ch03/softmax.py": (
+        "def softmax(a):\n    import os\n"
+        f"    open({str(marker)!r}, 'w').write(str(os.getpid()))\n"
+        "    while True:\n        pass\n")})
+    grade = subprocess.Popen([sys.executable, "-m", "grader.cli", "run", "softmax",
+                              "--target", str(submission), "--timeout", "60"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not marker.exists() or not marker.read_text():
+        assert time.monotonic() < deadline and grade.poll() is None, "the check never started"
+        time.sleep(0.05)
+    child = int(marker.read_text())
+    grade.send_signal(signal.SIGTERM)
+    assert grade.wait(timeout=10) == 128 + signal.SIGTERM
+    time.sleep(0.2)
+    try:
+        os.kill(child, 0)
+    except ProcessLookupError:
+        return
+    with open(f"/proc/{child}/stat") as stat:  # a zombie waiting for init to reap it is gone too
+        assert stat.read().split(")")[1].split()[0] == "Z", f"child {child} still runs"
