@@ -163,6 +163,10 @@ class _Session:
                "PYTHONPATH": str(workspace / "lib")}
         if self.options.verbose:
             env[VERBOSE_ENV] = "1"
+        # The checks use small matrices: BLAS threads only fight over the cores (ten times
+        # slower training seen on a busy machine, and under `grade batch --jobs N`).
+        for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env.setdefault(variable, "1")
         return env
 
     def _command(self, workspace: Path, nodeids: list[str] | None) -> list[str]:
