@@ -1,0 +1,73 @@
+"""Exercise statuses, partial credit, prerequisites and hidden checks, graded for real."""
+from click.testing import CliRunner
+
+from grader.cli import main
+from submissions import (EXERCISES, SOLUTIONS, by_id, grade_json, messages,
+                         patched_submission)
+
+WRONG_SIGMOID = "def sigmoid(x):\n    return 1 / (1 + np.exp(x))\n"
+
+
+def test_half_done_submission(tmp_path):
+    finished = (SOLUTIONS / "ch03" / "activations.py").read_text()
+    submission = patched_submission(tmp_path, {"ch03/activations.py": finished}, base=EXERCISES)
+    _, results = grade_json(submission, "--skip-final")
+    statuses = {e["id"]: e["status"] for e in results["exercises"]}
+    for done in ("step_function", "sigmoid", "relu", "identity_function"):
+        assert statuses.pop(done) == "passed"
+    assert set(statuses.values()) == {"not_started"}, statuses
+    assert results["score"] == 4 + 4 + 3 + 2
+
+
+def test_partial_credit_follows_the_weights_of_the_checks(tmp_path):
+    submission = patched_submission(tmp_path, {"ch03/softmax.py": (
+        "def softmax(a):\n    a -= np.max(a, axis=-1, keepdims=True)\n"
+        "    e = np.exp(a)\n    return e / np.sum(e, axis=-1, keepdims=True)\n")})
+    _, results = grade_json(submission, "softmax")
+    softmax = by_id(results)["softmax"]
+    assert softmax["status"] == "partial"
+    assert 0 < softmax["score"] < softmax["max_score"]
+    failed = [t for t in softmax["tests"] if t["status"] != "passed"]
+    assert len(failed) == 1 and "changed the array" in failed[0]["message"]
+
+
+def test_an_exercise_failing_through_its_prerequisite_is_blocked(tmp_path):
+    submission = patched_submission(tmp_path, {"ch03/activations.py": WRONG_SIGMOID})
+    code, results = grade_json(submission, "sigmoid", "three_layer_net")
+    net = by_id(results)["three_layer_net"]
+    assert code == 0
+    assert net["status"] == "blocked" and net["blocked_by"] == "sigmoid"
+    text = CliRunner().invoke(main, ["run", "sigmoid", "three_layer_net", "--target",
+                                     str(submission)]).output
+    assert "Blocked by sigmoid" in text
+
+
+def test_the_capstone_does_not_train_when_a_prerequisite_fails(tmp_path):
+    submission = patched_submission(tmp_path, {"ch03/activations.py": WRONG_SIGMOID})
+    _, results = grade_json(submission, "mnist_final")
+    (final,) = results["exercises"]
+    assert final["status"] == "blocked" and final["blocked_by"] == "sigmoid"
+    assert final["score"] == 0 and final["tests"] == [] and "accuracy" not in final
+
+
+def test_hidden_checks_are_counted_apart_and_only_on_request():
+    public = CliRunner().invoke(main, ["run", "softmax", "--target", str(SOLUTIONS)]).output
+    hidden = CliRunner().invoke(main, ["run", "softmax", "--target", str(SOLUTIONS),
+                                       "--hidden"]).output
+    assert "hidden checks have not run yet" in public and "hidden checks passed" not in public
+    assert "hidden checks passed" in hidden and "All exercises pass" in hidden
+    _, results = grade_json(SOLUTIONS, "softmax", "--hidden")
+    tests = by_id(results)["softmax"]["tests"]
+    assert results["hidden_tests_included"] is True
+    assert any(t["hidden"] for t in tests) and any(not t["hidden"] for t in tests)
+
+
+def test_hidden_checks_can_fail_what_the_public_ones_pass(tmp_path):
+    # Subtracting the batch's maximum instead of each row's passes the public checks.
+    submission = patched_submission(tmp_path, {"ch03/softmax.py": (
+        "def softmax(a):\n    e = np.exp(a - np.max(a))\n"
+        "    return e / np.sum(e, axis=-1, keepdims=True)\n")})
+    _, public = grade_json(submission, "softmax")
+    _, hidden = grade_json(submission, "softmax", "--hidden")
+    assert by_id(public)["softmax"]["status"] == "passed"
+    assert by_id(hidden)["softmax"]["status"] == "partial", messages(by_id(hidden)["softmax"])
