@@ -71,3 +71,15 @@ def test_hidden_checks_can_fail_what_the_public_ones_pass(tmp_path):
     _, hidden = grade_json(submission, "softmax", "--hidden")
     assert by_id(public)["softmax"]["status"] == "passed"
     assert by_id(hidden)["softmax"]["status"] == "partial", messages(by_id(hidden)["softmax"])
+
+
+def test_list_remembers_the_capstone_from_the_last_run(tmp_path):
+    submission = patched_submission(tmp_path, {"ch03/activations.py": WRONG_SIGMOID})
+    before = CliRunner().invoke(main, ["list", "--target", str(submission)]).output
+    CliRunner().invoke(main, ["run", "mnist_final", "--target", str(submission)])
+    after = CliRunner().invoke(main, ["list", "--target", str(submission)]).output
+    final_row = [line for line in after.splitlines() if line.startswith("mnist_final")]
+    assert "blocked" in final_row[0]
+    assert "blocked" not in [line for line in before.splitlines()
+                             if line.startswith("mnist_final")][0]
+    assert "sigmoid" in after and "exercises" in after.splitlines()[-1]
