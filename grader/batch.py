@@ -25,6 +25,7 @@ import click
 from . import manifest
 from .gradebook import Entry, render_csv, render_json, usable
 from .manifest import CAPSTONE
+from .judge import reaper
 from .reporters import write_atomically
 
 MAX_UNZIPPED_BYTES = 50 * 2**20  # a submission is a few dozen small .py files
@@ -147,8 +148,8 @@ class Batch:
     """Grades submissions with `jobs` workers; kill() stops every `grade run` still going."""
 
     def __init__(self, kit_root: Path, scratch: Path, skip_final: bool, hidden: bool,
-                 timeout: float, ids: tuple[str, ...]):
-        self.kit_root, self.scratch = kit_root, scratch
+                 timeout: float, ids: tuple[str, ...], sandbox: str = "bwrap"):
+        self.kit_root, self.scratch, self.sandbox = kit_root, scratch, sandbox
         self.skip_final, self.hidden, self.timeout, self.ids = skip_final, hidden, timeout, ids
         self.running: dict[int, subprocess.Popen] = {}
         self.lock = threading.Lock()
@@ -174,7 +175,8 @@ class Batch:
     def _run(self, exercises: Path, work: Path, name: str) -> Entry:
         output, log = work / "results.json", work / "stderr.txt"
         command = [sys.executable, "-m", "grader.cli", "run", *self.ids, "--target",
-                   str(exercises), "--format", "json", "--output", str(output)]
+                   str(exercises), "--format", "json", "--output", str(output),
+                   "--sandbox", self.sandbox]
         command += ["--skip-final"] * self.skip_final + ["--hidden"] * self.hidden
         with self.lock, open(log, "wb") as stderr:  # under the lock: kill() sees every process
             if self.stopping.is_set():
@@ -246,13 +248,18 @@ class _Progress:
 
 def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Path | None,
               jobs: int = 1, skip_final: bool = False, hidden: bool = False,
-              timeout: float = 1800.0, ids: tuple[str, ...] = ()) -> list[Entry]:
-    """Grade every submission in folder with `jobs` workers; write the gradebook CSV and JSON."""
+              timeout: float = 1800.0, ids: tuple[str, ...] = (),
+              sandbox: str = "bwrap") -> list[Entry]:
+    """Grade every submission in folder with `jobs` workers; write the gradebook CSV and JSON.
+
+    `sandbox` is the mode each `grade run` uses, already checked by the caller."""
     submissions = find_submissions(Path(folder).resolve())  # `grade run` runs in kit_root
     names = _names(submissions)
     chosen = [e.id for e in manifest.select(ids) if not (skip_final and e.id == CAPSTONE)]
     scratch = Path(tempfile.mkdtemp(prefix="dlfs-batch-"))
-    batch = Batch(Path(kit_root), scratch, skip_final, hidden, timeout, tuple(ids))
+    batch = Batch(Path(kit_root), scratch, skip_final, hidden, timeout, tuple(ids), sandbox)
+    reaper.become_subreaper()  # a process a submission left behind comes back here to die
+    known = reaper.children()
     entries: dict[str, Entry] = {}
     progress = _Progress(len(submissions))
     try:
@@ -270,6 +277,7 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
                 raise
     finally:
         progress.close()
+        reaper.kill_children(known)
         shutil.rmtree(scratch, ignore_errors=True)
     ordered = [entries[n] for n in names]
     if csv_path is not None:

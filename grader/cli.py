@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from . import commands, manifest
+from .judge.sandbox import MODES
 from .reporters import FORMATS
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
@@ -15,6 +16,12 @@ KIT_ROOT = Path(__file__).resolve().parent.parent
 class KitFailure(click.ClickException):
     """The kit itself could not grade; the message says why and what to do."""
     exit_code = 2
+
+
+SANDBOX_OPTION = click.option(
+    "--sandbox", type=click.Choice(list(MODES)), default="auto", show_default=True,
+    help="Confine the graded code with bubblewrap: auto (where it works), bwrap (or fail), "
+         "none.")
 
 
 @click.group(invoke_without_command=True)
@@ -51,12 +58,13 @@ def _exercise_ids(ctx, param, values):
 @click.option("--hidden", is_flag=True,
               help="Also run the instructor's hidden checks (instructor copies only).")
 @click.option("--verbose", is_flag=True, help="Show every failing check and full tracebacks.")
-def run(ids, target, fmt, output, skip_final, fail_under, timeout, hidden, verbose):
+@SANDBOX_OPTION
+def run(ids, target, fmt, output, skip_final, fail_under, timeout, hidden, verbose, sandbox):
     """Grade all exercises, or the ones named (e.g. `grade run softmax`)."""
     try:
         score = commands.run(ids, target, KIT_ROOT, fmt=fmt,
                              output=output, skip_final=skip_final, timeout=timeout,
-                             hidden=hidden, verbose=verbose)
+                             hidden=hidden, verbose=verbose, sandbox=sandbox)
     except commands.KitError as error:
         raise KitFailure(str(error)) from None
     if fail_under is not None and score < fail_under:
@@ -107,13 +115,19 @@ def release(out_dir, no_verify_venv):
 @click.option("--hidden", is_flag=True, help="Also run the instructor's hidden checks.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=1800.0, show_default=True,
               help="Seconds one submission may take in all; then it scores zero.")
-def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeout):
+@SANDBOX_OPTION
+def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeout, sandbox):
     """Grade every sub-folder and .zip of SUBMISSIONS (all exercises, or the IDS named)."""
     from .batch import run_batch
     if csv_path is None and json_path is None:
         raise click.UsageError("give --csv FILE, --json FILE or both: where the grades go")
+    try:
+        mode = commands.confinement(sandbox, hidden, batch=True)
+    except commands.KitError as error:
+        raise KitFailure(str(error)) from None
     entries = run_batch(KIT_ROOT, submissions, csv_path, json_path, jobs=jobs,
-                        skip_final=skip_final, hidden=hidden, timeout=timeout, ids=ids)
+                        skip_final=skip_final, hidden=hidden, timeout=timeout, ids=ids,
+                        sandbox=mode)
     failed = [e.submission for e in entries if e.error]
     click.echo(f"graded {len(entries) - len(failed)} of {len(entries)} submissions"
                + (f"; not graded: {', '.join(failed)}" if failed else ""))

@@ -16,7 +16,8 @@ from .grading import grade
 from .manifest import CAPSTONE
 from .reporters import render, write_atomically
 from .results import RunResult
-from .runner import KitError, RunOptions
+from .judge.sandbox import SandboxUnavailable
+from .runner import KitError, RunOptions, sandbox_mode
 
 __all__ = ["KitError", "run", "list_exercises", "hint", "target_path"]
 
@@ -49,13 +50,32 @@ def _progress_printer():
     return show
 
 
+def confinement(requested: str, hidden: bool, batch: bool = False) -> str:
+    """The sandbox mode to grade with; one line on standard error when it is unconfined.
+
+    Hidden checks and a class's submissions are graded confined, or not at all unless the
+    instructor says `--sandbox none`."""
+    try:
+        mode, reason = sandbox_mode(requested)
+    except SandboxUnavailable as error:
+        raise KitError(str(error)) from None
+    if mode == "none" and requested != "none" and (hidden or batch):
+        what = "grade batch" if batch else "--hidden"
+        raise KitError(f"{what} grades only confined code, and {reason}. Install bubblewrap, "
+                       f"or pass --sandbox none to grade without confinement.")
+    if mode == "none" and requested != "none":
+        click.echo(catalog.text("kit.sandbox_off", reason=reason), err=True)
+    return mode
+
+
 def run(ids, target: str, kit_root: Path, fmt="text", output=None, skip_final=False,
-        timeout=60.0, hidden=False, verbose=False) -> float:
+        timeout=60.0, hidden=False, verbose=False, sandbox="auto") -> float:
     """Grade, report, remember the result for `grade list`; the score."""
     try:
         target_folder = target_path(target, kit_root)
         options = RunOptions(target=target_folder, hidden=hidden, timeout=timeout,
-                             verbose=verbose, on_progress=_progress_printer())
+                             verbose=verbose, on_progress=_progress_printer(),
+                             sandbox=confinement(sandbox, hidden))
         result = grade(tuple(ids), options, skip_final=skip_final)
     except KitError as error:
         if output is not None:
@@ -74,7 +94,8 @@ def run(ids, target: str, kit_root: Path, fmt="text", output=None, skip_final=Fa
 
 def list_exercises(target: Path) -> None:
     """Every exercise in book order with its current status, then a progress line."""
-    result = grade((), RunOptions(target=target), skip_final=True)
+    result = grade((), RunOptions(target=target, sandbox=confinement("auto", False)),
+                   skip_final=True)
     statuses = {e.id: (e.status, e.score) for e in result.exercises}
     try:
         last = json.loads(_state_file(target).read_text())

@@ -24,14 +24,18 @@ class TestResult:
     advice: list[str] = field(default_factory=list)
     records: dict[str, Any] = field(default_factory=dict)
     hidden: bool = False
+    output: str = ""  # what the student's code printed during the check (its end)
 
     @property
     def name(self) -> str:
         return self.nodeid.split("::")[-1]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "status": self.status, "message": self.message,
+        data = {"name": self.name, "status": self.status, "message": self.message,
                 "hidden": self.hidden}
+        if self.output:
+            data["output"] = self.output
+        return data
 
 
 @dataclass

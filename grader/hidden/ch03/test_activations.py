@@ -1,7 +1,7 @@
 """Hidden checks of ch03/activations.py: other dtypes, shapes and the edges of the float range."""
 import numpy as np
 
-from grader.suite import check, close, fail, show, student
+from grader.judge.suite import check, close, fail, show, student
 from grader.suites.ch03.test_activations import call, check_relu, check_sigmoid, check_step
 
 

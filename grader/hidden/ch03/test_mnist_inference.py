@@ -1,6 +1,6 @@
 """Hidden checks of ch03/mnist_inference.py: one batch for everything, a batch larger than the
 set, other slices of the test set and the default batch size."""
-from grader.suite import check, fail, show, student
+from grader.judge.suite import check, fail, show, student
 from grader.suites.ch03.test_mnist_inference import (  # noqa: F401 (pytest fixtures)
     TEST_ACCURACY, check_accuracy, fresh, mnist, weights)
 

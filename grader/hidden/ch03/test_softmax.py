@@ -1,7 +1,7 @@
 """Hidden checks of ch03/softmax.py: rows far apart, a batch of one, small and integer inputs."""
 import numpy as np
 
-from grader.suite import check, close, fail, show, student
+from grader.judge.suite import check, close, fail, show, student
 from grader.suites.ch03.test_softmax import check_vector, softmax_of
 
 FAR_ROWS = np.array([[1000.0, 990.0], [0.0, -10.0], [-1000.0, -1000.0]])

@@ -1,7 +1,7 @@
 """Hidden checks of ch03/three_layer_net.py: a network of other sizes, a batch of one, inputs kept."""
 import numpy as np
 
-from grader.suite import check, close, fail, show, student
+from grader.judge.suite import check, close, fail, show, student
 from grader.suites.ch03.test_three_layer_net import BOOK, Y, forward_of, network
 
 # A 3-4-3-2 network: forward must take every size from the weights it is given.

@@ -2,7 +2,7 @@
 dtypes, integer starting points."""
 import numpy as np
 
-from grader.suite import check, close, fail, show, student
+from grader.judge.suite import check, close, fail, show, student
 from grader.suites.ch04.test_gradient import call_gradient, check_diff, check_gradient
 
 

@@ -1,7 +1,7 @@
 """Hidden checks of ch04/losses.py: other shapes and dtypes, label forms, inputs left unchanged."""
 import numpy as np
 
-from grader.suite import check, close, fail, show
+from grader.judge.suite import check, close, fail, show
 from grader.suites.ch04.test_losses import cee, check_cee, check_one_hot, check_sse
 
 Y5 = np.array([[0.05, 0.9, 0.05], [0.3, 0.3, 0.4], [0.6, 0.1, 0.3], [0.2, 0.2, 0.6],

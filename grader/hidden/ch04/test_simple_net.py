@@ -1,7 +1,7 @@
 """Hidden checks of ch04/simple_net.py: a batch with one-hot targets and a batch of one."""
 import numpy as np
 
-from grader.suite import check, close, fail, show
+from grader.judge.suite import check, close, fail, show
 from grader.suites.ch04.test_simple_net import (LOSS, LOSS_BATCH, P, T_BATCH, W_BOOK, X,
                                                 X_BATCH, net)
 

@@ -2,7 +2,7 @@
 sgd_update on more keys."""
 import numpy as np
 
-from grader.suite import check, close, fail, show
+from grader.judge.suite import check, close, fail, show
 from grader.suites.ch04.test_train import (X_TEST, T_TEST, X_TRAIN, T_TRAIN, Watched,
                                            train_module)
 

@@ -2,7 +2,7 @@
 and the gradient check on another tiny net."""
 import numpy as np
 
-from grader.suite import check, close, fail, relative_error, show
+from grader.judge.suite import check, close, fail, relative_error, show
 from grader.suites.ch04.test_two_layer_net import KEYS, TwoLayerNet, check_params
 
 

@@ -4,7 +4,7 @@ Expected values were computed once from the reference solution and pasted in.
 """
 import numpy as np
 
-from grader.suite import advise, check, close, fail, recorded_warnings, show, student
+from grader.judge.suite import advise, check, close, fail, recorded_warnings, show, student
 
 X = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
 BATCH = np.array([[-1.0, 0.0, 2.0], [3.5, -0.25, 0.75]])

@@ -11,7 +11,7 @@ import pytest
 
 import data
 from data.mnist import load_mnist
-from grader.suite import check, close, fail, show, student
+from grader.judge.suite import check, close, fail, show, student
 
 # predict(network, x_test[0]): the first test image is a 7.
 PROBS_0 = np.array([1.6962418e-04, 4.3341993e-06, 7.1047549e-04, 2.6489012e-03, 8.9339983e-07,

@@ -4,7 +4,7 @@ Expected values were computed once from the reference solution and pasted in.
 """
 import numpy as np
 
-from grader.suite import check, close, fail, show, student
+from grader.judge.suite import check, close, fail, show, student
 
 BOOK_A = np.array([0.3, 2.9, 4.0])
 BOOK_Y = np.array([0.01821127329554753, 0.24519181293507392, 0.7365969137693786])

@@ -6,7 +6,7 @@ were computed once from the reference solution and pasted in.
 """
 import numpy as np
 
-from grader.suite import check, close, fail, show, student
+from grader.judge.suite import check, close, fail, show, student
 
 BOOK = {
     "W1": [[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]], "b1": [0.1, 0.2, 0.3],

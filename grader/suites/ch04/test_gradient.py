@@ -4,7 +4,7 @@ Expected values are the book's examples (4.3-4.4) or exact derivatives of simple
 """
 import numpy as np
 
-from grader.suite import check, close, fail, show, student
+from grader.judge.suite import check, close, fail, show, student
 
 H = 1e-4
 

@@ -5,7 +5,7 @@ and pasted in.
 """
 import numpy as np
 
-from grader.suite import check, close, fail, recorded_warnings, show, student
+from grader.judge.suite import check, close, fail, recorded_warnings, show, student
 
 # The book's example outputs (4.2.1): 0.6 at the correct class 2, then 0.6 at the wrong class 7.
 Y_RIGHT = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])

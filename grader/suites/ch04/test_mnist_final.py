@@ -12,7 +12,7 @@ import time
 import numpy as np
 
 from grader import catalog
-from grader.suite import check, fail, progress, record, student
+from grader.judge.suite import check, fail, progress, record, student
 
 # Calibrated with bench/calibrate_capstone.py on the reference solution over seeds 0-9 (lowest
 # 0.9442, mean 0.9464); see bench/CALIBRATION.md. Every seed clears it by 1.4 points or more.

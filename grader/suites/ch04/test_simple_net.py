@@ -5,7 +5,7 @@ from the reference solution and pasted in.
 """
 import numpy as np
 
-from grader.suite import check, close, fail, relative_error, show, student
+from grader.judge.suite import check, close, fail, relative_error, show, student
 
 # The book's weights (4.4.2), as it prints them.
 W_BOOK = np.array([[0.47355232, 0.9977393, 0.84668094],

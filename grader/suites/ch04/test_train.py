@@ -6,7 +6,7 @@ draws and when it records accuracy.
 """
 import numpy as np
 
-from grader.suite import check, close, fail, show, student
+from grader.judge.suite import check, close, fail, show, student
 
 # 250 training and 60 test samples: with batch_size=25 an epoch is 10 iterations.
 TRAIN_SIZE, TEST_SIZE, BATCH, ITERS, LR = 250, 60, 25, 55, 0.5

@@ -6,7 +6,7 @@ and pasted in.
 """
 import numpy as np
 
-from grader.suite import check, close, fail, relative_error, show, student
+from grader.judge.suite import check, close, fail, relative_error, show, student
 
 KEYS = ("W1", "b1", "W2", "b2")
 # A tiny 4-5-3 net with fixed parameters and three samples.

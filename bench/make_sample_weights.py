@@ -1,14 +1,17 @@
 """Make data/sample_weight.npz, the trained network that exercise mnist_inference (3.6) uses.
 
 Developer script, not shipped to students' code: run it from the repository root with
-`python -m data.make_sample_weights` (DLFS_MNIST_DIR may name a folder with the MNIST files).
+`python bench/make_sample_weights.py` (DLFS_MNIST_DIR may name a folder with the MNIST files).
 It trains the book's 784-50-100-10 sigmoid network with a softmax output and cross-entropy loss,
 by plain minibatch SGD with hand-written backpropagation, from a fixed seed, and stores the
 weights as float32 (keys W1 b1 W2 b2 W3 b3). It then prints the test accuracy that
 solutions.ch03.mnist_inference.batch_accuracy gets with them: that exact number is recorded in
 data/SAMPLE_WEIGHTS.md and in the suite grader/suites/ch03/test_mnist_inference.py.
 """
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # solutions/ and data/
 
 import numpy as np
 

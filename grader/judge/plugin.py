@@ -1,0 +1,225 @@
+"""The judge's pytest plugin; the suites' conftest loads it.
+
+The judge is a pytest process that never imports the submission. Each check gets a session with
+the worker (grader/judge/client.py), opened at its first call into the student's code and ended
+after the check, with a deadline of the check's time limit. What the student's code did (raised,
+looped, crashed, printed) comes back as data and becomes the check's status and message here;
+pytest-json-report carries them to `grade` as each test's metadata.
+
+`grade run` hands the judge its settings in a JSON file named by DLFS_JUDGE. Run straight by
+pytest (a developer trying a suite), it grades $DLFS_TARGET (default: the kit's exercises/).
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from .. import catalog
+from . import reaper, sandbox, suite
+from .client import (OUTPUT_LIMIT_MB, StudentCrash, StudentError, StudentTimeout, Worker,
+                     memory_limit_gib)
+
+__all__ = ["pytest_configure", "pytest_collection_modifyitems", "pytest_runtest_setup",
+           "pytest_runtest_makereport", "pytest_json_runtest_metadata", "pytest_unconfigure"]
+
+CONFIG_ENV = "DLFS_JUDGE"
+FORBIDDEN = ("solutions", "grader", "tests", "pytest", "_pytest", "pytest_jsonreport")
+OUTPUT_SHOWN = 2000  # characters of a check's printed output kept in its result
+
+
+class _Judge:
+    settings: dict = {}
+    worker: Worker | None = None
+    session = None
+    progress = None
+
+
+def _settings() -> dict:
+    path = os.environ.get(CONFIG_ENV)
+    if path:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    kit = Path(__file__).resolve().parent.parent.parent
+    return {"target": os.environ.get("DLFS_TARGET", str(kit / "exercises")), "sandbox": "auto",
+            "timeout": 60.0, "exercises": None, "verbose": False}
+
+
+def _progress(event: dict) -> None:
+    """A progress line the worker asked for: a catalog key under progress. and its numbers."""
+    key, fields = str(event.get("key", "")), event.get("fields") or {}
+    if not key.startswith("progress.") or not isinstance(fields, dict):
+        return
+    numbers = {k: v for k, v in fields.items() if isinstance(k, str) and (
+        v is None or isinstance(v, (int, float)))}
+    try:
+        suite.progress(catalog.text(key, **{k: "n/a" if v is None else v
+                                            for k, v in numbers.items()}))
+    except (KeyError, ValueError, IndexError):
+        pass  # a key or field the catalog does not know: nothing to show
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "grade(exercise, weight=1, timeout=None): one check of an exercise")
+    if _Judge.worker is not None:
+        return
+    _Judge.settings = settings = _settings()
+    reaper.become_subreaper()
+    mode = sandbox.resolve(settings.get("sandbox", "auto"))
+    _Judge.worker = Worker(Path(settings["target"]), mode, on_progress=_progress)
+    progress_fd = settings.get("progress_fd")
+    if progress_fd is not None:
+        stream = os.fdopen(int(progress_fd), "w", buffering=1, encoding="utf-8")
+        suite.progress_sink = lambda line: stream.write(line.replace("\n", " ") + "\n")
+    suite.session_source = _session
+
+
+def _mark(item) -> dict:
+    marker = item.get_closest_marker("grade")
+    if marker is None:
+        return {}
+    return {"exercise": marker.kwargs.get("exercise", marker.args[0] if marker.args else None),
+            "weight": float(marker.kwargs.get("weight", 1)),
+            "timeout": marker.kwargs.get("timeout")}
+
+
+def pytest_collection_modifyitems(config, items):
+    keep = _Judge.settings.get("exercises")
+    if keep is None:
+        return
+    selected = [item for item in items if _mark(item).get("exercise") in keep]
+    deselected = [item for item in items if item not in selected]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+class _Check:
+    """The running check's limit and its session, opened at its first call to the student."""
+    limit = 60.0
+    started = 0.0
+
+
+def _session():
+    if _Judge.session is None or not _Judge.session.alive:
+        _Judge.session = _Judge.worker.open_session()
+        _Judge.session.deadline = _Check.started + _Check.limit
+        _Judge.session.limit = _Check.limit
+    return _Judge.session
+
+
+def pytest_runtest_setup(item):
+    _Check.limit = float(_mark(item).get("timeout") or _Judge.settings.get("timeout", 60.0))
+    _Check.started = time.monotonic()
+    _Judge.session = None
+
+
+def _where(frames) -> str:
+    """' (ch03/softmax.py, line 12: `return x / 0`)' for the innermost student frame."""
+    if not frames or not isinstance(frames[-1], list) or len(frames[-1]) < 4:
+        return ""
+    where, line, _, source = frames[-1][:4]
+    code = f": `{source}`" if source else ""
+    return f" ({where}, line {line}{code})"
+
+
+def _crash_message(exit_status, exercise: str) -> str:
+    if exit_status == -signal.SIGXFSZ:
+        return catalog.text("test.output_flood", limit=OUTPUT_LIMIT_MB)
+    if exit_status == -signal.SIGKILL:
+        return catalog.text("test.memory", limit=memory_limit_gib())
+    if exit_status is None:
+        reason = "the worker process stopped answering"
+    elif exit_status < 0:
+        reason = f"signal {signal.Signals(-exit_status).name}"
+    else:
+        reason = f"the interpreter exited with status {exit_status}: sys.exit or os._exit"
+    return catalog.text("test.crashed", reason=reason, exercise=exercise)
+
+
+def _student_error(error: StudentError, exercise: str) -> tuple[str, str]:
+    info, kind = error.info, error.type_name
+    frames = info.get("frames") or []
+    detail = str(info.get("message", "")).strip().splitlines()
+    detail = detail[0][:300] if detail else "(no message)"
+    if kind == "NotImplementedError":
+        name = frames[-1][2] if frames and len(frames[-1]) > 2 else error.what
+        return "not_started", catalog.text("test.not_started", name=name, exercise=exercise)
+    if "file" in info:  # a SyntaxError or IndentationError, in the file that has it
+        return "error", catalog.text("test.import_failed", module=info["file"], kind=kind,
+                                     detail=detail, where=f" (line {info.get('line')})")
+    module = str(info.get("module") or "")
+    if kind == "ModuleNotFoundError" and module.split(".")[0] in FORBIDDEN:
+        importer = frames[-1][0] if frames else "your code"
+        return "error", catalog.text("test.forbidden_import", module=importer, name=module)
+    if kind == "MemoryError":
+        return "error", catalog.text("test.memory", limit=memory_limit_gib())
+    if kind == "SystemExit":
+        return "error", catalog.text("test.crashed", reason=f"sys.exit({detail})",
+                                     exercise=exercise)
+    return "error", catalog.text("test.raised", name=error.what, kind=kind, detail=detail,
+                                 where=_where(frames), exercise=exercise)
+
+
+def _verdict(item, excinfo) -> tuple[str, str]:
+    """The status and the student-facing message for a check that raised."""
+    exercise = _mark(item).get("exercise") or item.name
+    error = excinfo.value
+    if isinstance(error, StudentError):
+        return _student_error(error, exercise)
+    if isinstance(error, StudentTimeout):
+        key = "test.timeout_earlier" if error.earlier else "test.timeout"
+        return "timeout", catalog.text(key, seconds=error.seconds or _Check.limit,
+                                       name=error.what, where=_where(error.frames))
+    if isinstance(error, StudentCrash):
+        return "error", _crash_message(error.exit, exercise)
+    if isinstance(error, suite.Feedback):
+        return "failed", str(error)
+    if isinstance(error, AssertionError):
+        return "failed", str(error).split("\nassert")[0].strip() or "check failed"
+    # The check itself could not use what came back (e.g. None where an array belongs).
+    detail = str(error).strip().splitlines()[0][:300] if str(error).strip() else "(no message)"
+    return "error", catalog.text("test.unusable", kind=type(error).__name__, detail=detail,
+                                 exercise=exercise)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if call.when == "setup":
+        item._grade = {"status": "passed", "message": "", "advice": [], "records": {}}
+    grade = item._grade
+    if call.excinfo is not None and grade["status"] == "passed" and not report.skipped:
+        grade["status"], grade["message"] = _verdict(item, call.excinfo)
+        if _Judge.settings.get("verbose") and grade["status"] in ("failed", "error"):
+            grade["message"] += "\n" + report.longreprtext[-4000:]
+    elif report.skipped and grade["status"] == "passed":
+        grade["status"] = "skipped"  # only the judge skips: the student's code cannot
+    if call.when == "call":
+        grade["advice"] = suite.take_advice()
+        grade["records"] = suite.take_records()
+        if _Judge.session is not None:
+            _Judge.session.finish()
+            _Judge.session = None
+        printed = _Judge.worker.take_output() if _Judge.worker else ""
+        if printed.strip():
+            grade["output"] = printed[-OUTPUT_SHOWN:]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_json_runtest_metadata(item, call):
+    if call.when != "teardown":
+        return {}
+    return {**_mark(item), **item._grade}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    if _Judge.worker is not None:
+        _Judge.worker.close()
+        _Judge.worker = None

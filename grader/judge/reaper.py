@@ -1,0 +1,67 @@
+"""Nothing a submission starts outlives a grading run.
+
+Under bubblewrap the worker has its own PID namespace: killing it kills all it started. Without
+it, on Linux, the judge and the worker's zygote are child subreapers, so a process that
+double-forks or calls setsid comes back to them as a child when its parent dies, and is killed
+with SIGKILL (which it cannot ignore). Elsewhere, the worker's process group is killed.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def become_subreaper() -> None:
+    if sys.platform.startswith("linux"):
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def children() -> set[int]:
+    """The processes whose parent is this one (Linux; empty elsewhere)."""
+    me, found = os.getpid(), set()
+    if not sys.platform.startswith("linux"):
+        return found
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", "rb") as stat:
+                    fields = stat.read().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == me:
+                found.add(int(name))
+    return found
+
+
+def kill_children(keep: set[int] = frozenset(), seconds: float = 5.0) -> None:
+    """SIGKILL every child not in keep, and every orphan that comes back meanwhile; reap them."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        left = children() - set(keep)
+        if not left:
+            return
+        for pid in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for pid in left:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+
+
+def kill_group(process: subprocess.Popen) -> None:
+    """Kill a process started with start_new_session, and its group; wait for it."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()

@@ -1,0 +1,197 @@
+"""What the grading suites use: the student's code (in the worker), marks, feedback and advice.
+
+A suite is a pytest file under grader/suites/ mirroring the module it grades. It runs in the
+judge, never beside the student's code: `student("ch03.softmax").softmax(x)` sends x to the
+worker, runs the student's softmax there and brings the answer back as plain data. Objects stay
+in the worker (`net = student("ch04.simple_net").SimpleNet(W)`; `net.predict(x)`, `net.W` and
+`net.W = ...` go there). A function of the check's own, passed as an argument
+(`numerical_gradient(lambda v: np.sum(v ** 2), x)`), runs here when the student's code calls it.
+
+    @check("softmax", weight=2)
+    def test_overflow():
+        got = student("ch03.softmax").softmax(np.array([1010.0, 1000.0, 990.0]))
+        if not np.all(np.isfinite(got)):
+            fail("feedback.softmax.no_max_subtraction", got=show(got))
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from .. import catalog
+from ..worker import wire
+from .client import Remote  # noqa: F401 - suites use it for objects in the worker
+
+_advice: list[str] = []
+_records: dict[str, Any] = {}
+# Set by the judge's plugin: opens (or returns) the running check's session with the worker.
+session_source: Any = None
+progress_sink: Any = None
+
+
+class Feedback(AssertionError):
+    """A failed check, with the catalog message that explains it."""
+
+
+def check(exercise: str, weight: float = 1, timeout: float | None = None):
+    """Mark a test as one check of `exercise`, worth `weight` within it.
+
+    `timeout` (seconds) replaces the run's per-check limit for a check meant to be long, such as
+    the capstone's training."""
+    return pytest.mark.grade(exercise=exercise, weight=weight, timeout=timeout)
+
+
+def _session():
+    if session_source is None:
+        raise RuntimeError("no worker: run the suites with `grade run`, or through pytest with "
+                           "the grader's conftest.py")
+    return session_source()
+
+
+def _not_plain(value) -> str | None:
+    """The type name of the first part of value that is not plain data, or None."""
+    if isinstance(value, wire.Unsupported):
+        return value.type_name
+    if isinstance(value, wire.Handle):  # a Remote too: an object the worker kept
+        return value.wire_type
+    if isinstance(value, (list, tuple)):
+        return next((t for t in map(_not_plain, value) if t), None)
+    if isinstance(value, dict):
+        return next((t for t in map(_not_plain, [*value.keys(), *value.values()]) if t), None)
+    return None
+
+
+def plain(value, what: str):
+    """value, when it is plain data; otherwise the check fails naming what came back."""
+    found = _not_plain(value)
+    if found:
+        fail("test.not_plain_data", name=what, got_type=found)
+    return value
+
+
+class StudentFunction:
+    """A function or class of the submission: calling it calls it in the worker."""
+
+    def __init__(self, module: str, name: str):
+        self.target, self.name = f"{module}:{name}", name
+
+    def _request(self, args, kwargs, **extra):
+        return _session().request({"op": "call", "target": self.target, "args": list(args),
+                                   "kwargs": kwargs, **extra}, self.name, stop_key=self.target)
+
+    def __call__(self, *args, **kwargs):
+        result = self._request(args, kwargs)
+        # A class gives back its instance, kept in the worker; a function, plain data.
+        return result if self.name[:1].isupper() else plain(result, self.name)
+
+    def args_after(self, *args, **kwargs) -> tuple[Any, list]:
+        """(the result, the arguments as the call left them): did it change its input?"""
+        answer = self._request(args, kwargs, return_args=True)
+        return plain(answer["result"], self.name), answer["args"]
+
+    def warnings(self, *args, **kwargs) -> tuple[Any, list[str]]:
+        """(the result, the messages of the warnings the call raised, numpy's included)."""
+        answer = self._request(args, kwargs, warnings=True)
+        return plain(answer["result"], self.name), [str(w) for w in answer["warnings"]]
+
+
+class StudentModule:
+    def __init__(self, dotted: str):
+        self.dotted = dotted
+
+    def __getattr__(self, name: str) -> StudentFunction:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return StudentFunction(self.dotted, name)
+
+
+def student(dotted: str) -> StudentModule:
+    """The graded module `dotted` (e.g. "ch03.softmax") of the submission, in the worker."""
+    return StudentModule(dotted)
+
+
+def seed(value: int) -> None:
+    """Seed numpy's global generator in the worker (np.random.seed there)."""
+    _session().request({"op": "seed", "seed": int(value)}, "np.random.seed")
+
+
+def rng_state():
+    """np.random.get_state() of the worker."""
+    return _session().request({"op": "rng_state"}, "np.random.get_state")
+
+
+def scenario(name: str, *args, what: str | None = None, **kwargs):
+    """Run the worker-side step grader/worker/scenarios.py:name; its plain-data answer."""
+    return _session().request({"op": "scenario", "name": name, "args": list(args),
+                               "kwargs": kwargs}, what or name, stop_key=what)
+
+
+def set_item(obj: Remote, attribute: str, key, value) -> None:
+    """obj.<attribute>[key] = value, in the worker (net.params["W1"] = ...)."""
+    _session().request({"op": "setitem", "target": obj, "path": [attribute], "key": key,
+                        "value": value}, f"{attribute}[{key!r}]")
+
+
+def fail(key: str, /, **fields: object) -> None:
+    """Fail this check with the catalog message `key`."""
+    raise Feedback(catalog.text(key, **fields))
+
+
+def advise(key: str, /, **fields: object) -> None:
+    """Record advice for the student without failing the check."""
+    _advice.append(catalog.text(key, **fields))
+
+
+def take_advice() -> list[str]:
+    taken = list(_advice)
+    _advice.clear()
+    return taken
+
+
+def record(**values: Any) -> None:
+    """Attach JSON-able values to this check's result (the capstone's accuracy, history...)."""
+    _records.update(values)
+
+
+def take_records() -> dict[str, Any]:
+    taken = dict(_records)
+    _records.clear()
+    return taken
+
+
+def progress(line: str) -> None:
+    """Show a progress line to the student while a long check runs."""
+    if progress_sink is not None:
+        progress_sink(line)
+
+
+def show(value: object, precision: int = 5) -> str:
+    """A short, readable form of a value for a feedback message."""
+    if isinstance(value, np.ndarray):
+        return np.array2string(value, precision=precision, threshold=12, edgeitems=3,
+                               suppress_small=True, separator=", ")
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.{precision}g}"
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def close(got: object, expected: object, rtol: float = 1e-7, atol: float = 0.0) -> bool:
+    """True when got has expected's shape and values within the tolerances (nan never matches)."""
+    try:
+        got_array = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    expected_array = np.asarray(expected, dtype=float)
+    if got_array.shape != expected_array.shape:
+        return False
+    return bool(np.allclose(got_array, expected_array, rtol=rtol, atol=atol, equal_nan=False))
+
+
+def relative_error(a: object, b: object) -> float:
+    """max|a-b| / max(1e-8, |a|+|b|), the usual measure for a gradient check."""
+    a_array, b_array = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return float(np.max(np.abs(a_array - b_array)
+                        / np.maximum(1e-8, np.abs(a_array) + np.abs(b_array))))

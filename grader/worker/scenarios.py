@@ -1,0 +1,125 @@
+"""Steps a check runs inside the worker when plain calls are not enough: watching which batches
+train draws, whether arrays were updated in place, and the capstone's training.
+
+They return what happened as plain data; the judge decides whether it is right. Nothing here
+knows an expected value.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+
+class _Stop(Exception):
+    """Ends a watched run early; the judge turns (key, fields) into feedback."""
+
+    def __init__(self, key: str, **fields):
+        super().__init__(key)
+        self.key, self.fields = key, fields
+
+
+def watch(session, obj, names, keep_args=True):
+    """Log every call of obj's methods `names`: the method, its arguments (copies) and its
+    result, in call order. watch_log(obj) returns the log."""
+    log = session.__dict__.setdefault("logs", {}).setdefault(id(obj), [])
+    for name in names:
+        method = getattr(obj, name)
+
+        def watched(*args, _name=name, _method=method, **kwargs):
+            result = _method(*args, **kwargs)
+            copies = [np.array(a) for a in args] if keep_args else [len(a) for a in args]
+            log.append([_name, copies, result if _name == "accuracy" else None])
+            return result
+        setattr(obj, name, watched)
+
+
+def watch_log(session, obj):
+    return [[name, args, _plain(result)] for name, args, result in
+            session.__dict__.get("logs", {}).get(id(obj), [])]
+
+
+def _plain(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def hold_params(session, obj):
+    """Remember the arrays obj.params holds now (params_rebound compares against them)."""
+    session.__dict__["held"] = dict(obj.params)
+
+
+def params_rebound(session, obj):
+    """The keys of obj.params now bound to another object than at hold_params."""
+    held = session.__dict__.get("held", {})
+    return [key for key, value in held.items() if obj.params.get(key) is not value]
+
+
+def call_on_mapping(session, target, mapping, *args):
+    """Call target(mapping, *args) and report the mapping afterwards, with the keys whose value
+    the call replaced by another object instead of updating it in place."""
+    originals = dict(mapping)
+    result = session.target(target)(mapping, *args)
+    replaced = [key for key in originals if mapping.get(key) is not originals[key]]
+    return {"result": result, "after": dict(mapping), "replaced": replaced}
+
+
+def capstone(session, net_target, train_target, data, settings):
+    """Build TwoLayerNet(784, hidden, 10) after seeding numpy, train it with the submission's
+    train while watching its pace, then predict the test images.
+
+    Stops early (returning the reason) when train computes numerical gradients or cannot finish
+    within the budget."""
+    (x_train, t_train), (x_test, t_test) = data
+    iters, per_epoch, budget = settings["iters"], settings["per_epoch"], settings["budget"]
+    np.random.seed(settings["seed"])
+    network = session.target(net_target)(784, settings["hidden"], 10)
+    state = {"done": 0, "loss_calls": 0, "loss": None, "start": time.perf_counter()}
+    gradient, loss = network.gradient, network.loss
+
+    def elapsed():
+        return time.perf_counter() - state["start"]
+
+    def check_time():
+        seconds, done = elapsed(), state["done"]
+        projected = seconds / done * iters if done else math.inf
+        if seconds > budget or ((done >= 100 or seconds >= 20) and projected > budget):
+            raise _Stop("feedback.mnist_final.too_slow", done=done, seconds=seconds,
+                        projected=projected)
+
+    def watched_gradient(x, t):
+        check_time()
+        grads = gradient(x, t)
+        state["done"] += 1
+        state["loss_calls"] = 0
+        if state["done"] % per_epoch == 0 or state["done"] == iters:
+            session.progress("progress.mnist_final.epoch",
+                             epoch=math.ceil(state["done"] / per_epoch),
+                             loss=_plain(state["loss"]), rate=state["done"] / max(elapsed(), 1e-9),
+                             seconds=elapsed())
+        return grads
+
+    def watched_loss(x, t):
+        value = loss(x, t)
+        state["loss_calls"] += 1
+        state["loss"] = value
+        if state["loss_calls"] > settings["numerical_loss_calls"]:
+            raise _Stop("feedback.mnist_final.numerical_gradient",
+                        loss_calls=state["loss_calls"], seconds=elapsed(), done=state["done"])
+        if state["loss_calls"] % 100 == 0:
+            check_time()
+        return value
+
+    network.gradient, network.loss = watched_gradient, watched_loss
+    try:
+        history = session.target(train_target)(
+            network, x_train, t_train, x_test, t_test, iters_num=iters,
+            batch_size=settings["batch"], learning_rate=settings["lr"], seed=settings["seed"])
+    except _Stop as stop:
+        return {"stopped": stop.key, "fields": stop.fields}
+    seconds = elapsed()
+    return {"done": state["done"], "seconds": seconds, "history": history,
+            "predicted": network.predict(x_test)}

@@ -1,0 +1,326 @@
+"""The worker process: a zygote that forks one session per check.
+
+The zygote imports numpy once and then waits on its control socket (DLFS_WORKER_FD). For each check the
+judge asks for a session: the zygote forks a child, hands the judge one end of a fresh socket
+pair (SCM_RIGHTS), and the child serves calls on it: import a student module, call a function or
+method, read or set an attribute, run a scenario. Objects that are not plain data stay in the
+child behind numbered handles. When the judge ends the session, the zygote kills the child and
+every process it left (they are re-parented to the zygote, a child subreaper), then reports how
+the child ended. So each check starts from the same clean state, and nothing outlives it.
+"""
+from __future__ import annotations
+
+import importlib
+import linecache
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+import traceback
+import warnings
+
+import numpy as np
+
+from . import scenarios, wire
+
+CONTROL_FD_ENV = "DLFS_WORKER_FD"  # the control socket the judge handed down
+STUDENT_PACKAGE = "student"
+STOPPED_MESSAGE = "dlfs-worker: stopped for time earlier in this run"
+
+
+def _prctl(option: int, value: int) -> None:
+    """Linux's prctl, where there is one."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 4, 36
+
+
+class Session:
+    """One check's calls, in the forked child."""
+
+    def __init__(self, sock: socket.socket, request: dict):
+        self.sock, self.objects = sock, {}
+        self.root = os.path.realpath(request["student_root"])
+        self.stopped = [tuple(entry) for entry in request.get("stopped", [])]
+        self.write_lock = threading.Lock()
+
+    # -- plumbing ----------------------------------------------------------------------------
+    def keep(self, value) -> int:
+        number = len(self.objects) + 1
+        self.objects[number] = value
+        return number
+
+    def resolve(self, number: int, type_name: str):
+        if number not in self.objects:
+            raise KeyError(f"no object {number} in this session")
+        return self.objects[number]
+
+    def reply(self, message: dict) -> None:
+        try:
+            payload = wire.encode(message, keep=self.keep)
+        except Exception as exc:  # noqa: BLE001 - e.g. an array numpy cannot save
+            payload = wire.encode({"error": {"type": "UnsupportedResult",
+                                             "message": f"{type(exc).__name__}: {exc}"[:500],
+                                             "frames": []}})
+        with self.write_lock:
+            wire.send(self.sock, payload)
+
+    def next_request(self) -> dict:
+        try:
+            return wire.decode(wire.receive(self.sock), self.resolve, self.judge_function)
+        except (EOFError, OSError, wire.WireError):
+            os._exit(0)
+
+    def judge_function(self, number: int):
+        """A function of the judge's (a check's f(x)): calling it asks the judge, and serves the
+        judge's own calls meanwhile (its f may call back into this session)."""
+        def call(*args):
+            self.reply({"callback": number, "args": list(args)})
+            while True:
+                request = self.next_request()
+                if request.get("op") == "callback_result":
+                    if "error" in request:
+                        raise ValueError(str(request["error"]))
+                    return request.get("value")
+                self.handle(request)
+        return call
+
+    def serve(self) -> None:
+        while True:
+            self.handle(self.next_request())
+
+    def handle(self, request: dict) -> None:
+        watchdog = self._watchdog(request.get("seconds"))
+        try:
+            message = {"ok": self.dispatch(request)}
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back as data
+            message = {"error": self.describe(exc)}
+        finally:
+            if watchdog:
+                watchdog.cancel()
+        self.reply(message)
+
+    def _watchdog(self, seconds):
+        """At the call's deadline, tell the judge which student line is running."""
+        if not seconds:
+            return None
+        main = threading.main_thread().ident
+
+        def report():
+            frame, frames = sys._current_frames().get(main), []
+            while frame is not None:
+                where = self.relative(frame.f_code.co_filename)
+                if where:
+                    name = getattr(frame.f_code, "co_qualname", frame.f_code.co_name)
+                    line = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
+                    frames.insert(0, [where, frame.f_lineno, name, line[:200]])
+                frame = frame.f_back
+            self.reply({"stalled": frames})
+        timer = threading.Timer(float(seconds), report)
+        timer.daemon = True
+        timer.start()
+        return timer
+
+    # -- what the student's code did ----------------------------------------------------------
+    def relative(self, filename: str) -> str | None:
+        path = os.path.realpath(filename)
+        if path.startswith(self.root + os.sep):
+            return path[len(self.root) + 1:].replace(os.sep, "/")
+        return None
+
+    def student_frames(self, summary) -> list:
+        frames = []
+        for frame in summary:
+            where = self.relative(frame.filename)
+            if where:
+                frames.append([where, frame.lineno or 0, frame.name, (frame.line or "")[:200]])
+        return frames
+
+    def describe(self, exc: BaseException) -> dict:
+        try:
+            message = str(exc)[:2000]
+        except Exception:  # noqa: BLE001 - a __str__ that raises
+            message = "(the exception's message could not be read)"
+        frames = self.student_frames(traceback.extract_tb(exc.__traceback__))
+        described = {"type": type(exc).__name__, "message": message, "frames": frames}
+        if isinstance(exc, SyntaxError) and exc.filename:
+            described["file"] = self.relative(exc.filename) or os.path.basename(exc.filename)
+            described["line"] = exc.lineno or 0
+            described["message"] = str(exc.msg)[:500]
+        if isinstance(exc, ModuleNotFoundError):
+            described["module"] = str(exc.name or "")[:200]
+        return described
+
+    # -- the operations -------------------------------------------------------------------------
+    def target(self, spec):
+        if not isinstance(spec, str):
+            return spec  # an object from this session
+        module_name, _, name = spec.partition(":")
+        module = importlib.import_module(f"{STUDENT_PACKAGE}.{module_name}")
+        self.stop_timed_out()
+        return getattr(module, name) if name else module
+
+    def stop_timed_out(self) -> None:
+        """Functions that ran out of time earlier in this run raise at once instead of looping
+        again, wherever they are called from (their code object is replaced)."""
+        for where, qualname in self.stopped:
+            module = sys.modules.get(
+                f"{STUDENT_PACKAGE}." + where.removesuffix(".py").replace("/", "."))
+            function = module
+            for part in qualname.split("."):
+                function = getattr(function, part, None)
+            function = getattr(function, "__func__", function)
+            code = getattr(function, "__code__", None)
+            if code is not None and code is not _stopped.__code__ and not function.__closure__:
+                function.__code__ = _stopped.__code__
+
+    def dispatch(self, request: dict):
+        op = request["op"]
+        if op == "call":
+            function = self.target(request["target"])
+            args = request.get("args", [])
+            if request.get("warnings"):
+                with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+                    warnings.simplefilter("always")
+                    result = function(*args, **request.get("kwargs", {}))
+                return {"result": result, "warnings": [str(w.message)[:300] for w in caught]}
+            result = function(*args, **request.get("kwargs", {}))
+            # The arguments as the call left them, to see whether it changed its input.
+            return {"result": result, "args": args} if request.get("return_args") else result
+        if op == "getattr":
+            return getattr(self.target(request["target"]), request["name"])
+        if op == "setattr":
+            return setattr(self.target(request["target"]), request["name"], request["value"])
+        if op == "setitem":
+            container = self.target(request["target"])
+            for name in request.get("path", ()):
+                container = getattr(container, name)
+            container[request["key"]] = request["value"]
+            return None
+        if op == "seed":
+            np.random.seed(request["seed"])
+            return None
+        if op == "rng_state":
+            return np.random.get_state()
+        if op == "scenario":
+            run = getattr(scenarios, request["name"])
+            return run(self, *request.get("args", ()), **request.get("kwargs", {}))
+        raise ValueError(f"unknown operation {op!r}")
+
+    def progress(self, key: str, **fields) -> None:
+        """A progress line (a catalog key and its numbers) for the student during a long call."""
+        self.reply({"progress": {"key": key, "fields": fields}})
+
+
+def _stopped(*args, **kwargs):
+    raise TimeoutError("dlfs-worker: stopped for time earlier in this run")
+
+
+# -- the zygote ------------------------------------------------------------------------------
+def _children() -> list[int]:
+    me, found = os.getpid(), []
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return found
+    for name in names:
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", "rb") as stat:
+                    fields = stat.read().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == me:
+                found.append(int(name))
+    return found
+
+
+def _reap_all(child: int | None) -> int | None:
+    """Kill the session child (unless it was reaped already: None) and everything it started;
+    the child's wait status, None if it was not reaped here."""
+    status = None
+    deadline = time.monotonic() + 5
+    pids = {child} if child else set(_children())
+    while time.monotonic() < deadline:
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        while True:
+            try:
+                pid, wait_status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return status
+            if pid == 0:
+                break
+            if pid == child:
+                status = wait_status
+        pids = set(_children()) if sys.platform.startswith("linux") else set()
+        if not pids and (status is not None or not child):
+            return status
+        time.sleep(0.001)
+    return status
+
+
+def _describe(status: int | None, killed: bool) -> dict:
+    if status is None:
+        return {"exit": None}
+    if os.WIFSIGNALED(status):
+        signal_number = os.WTERMSIG(status)
+        return {"exit": -signal_number, "killed": killed and signal_number == signal.SIGKILL}
+    return {"exit": os.WEXITSTATUS(status)}
+
+
+def _exit_status_waiting(child: int, seconds: float) -> int | None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        pid, status = os.waitpid(child, os.WNOHANG)
+        if pid:
+            return status
+        time.sleep(0.001)
+    return None
+
+
+def main() -> None:
+    _prctl(PR_SET_DUMPABLE, 0)  # sessions may not read or trace the zygote
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of a session come back here to be killed
+    control = socket.socket(fileno=int(os.environ.pop(CONTROL_FD_ENV)))
+    child = None
+    while True:
+        try:
+            request = wire.decode(wire.receive(control))
+        except (EOFError, OSError, wire.WireError):
+            os._exit(0)
+        if request["op"] == "session":
+            ours, theirs = socket.socketpair()
+            child = os.fork()
+            if child == 0:
+                control.close()
+                ours.close()
+                os.setsid()
+                Session(theirs, request).serve()
+                os._exit(0)
+            theirs.close()
+            socket.send_fds(control, [b"s"], [ours.fileno()])
+            ours.close()
+        elif request["op"] == "end" and child is not None:
+            status = None if request.get("kill") else _exit_status_waiting(child, 1.0)
+            if status is not None:
+                _reap_all(None)  # it ended on its own; anything it started still goes
+                outcome = _describe(status, killed=False)
+            else:
+                outcome = _describe(_reap_all(child), killed=True)
+            child = None
+            wire.send(control, wire.encode(outcome))
+
+
+if __name__ == "__main__":
+    main()
