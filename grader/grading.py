@@ -23,17 +23,6 @@ def _with_prerequisites(exercises: list[Exercise]) -> list[Exercise]:
     return [e for e in manifest.EXERCISES if e.id in wanted]
 
 
-def _ready_mnist() -> None:
-    """Parse MNIST into the kit's cache here, where files may be large; the children, whose
-    output is capped, then only memory-map it."""
-    from data.mnist import load_mnist
-    try:
-        for normalize in (False, True):
-            load_mnist(normalize=normalize)
-    except Exception:  # noqa: BLE001 - the checks that need MNIST report the loader's message
-        pass
-
-
 def _run(exercises: list[Exercise], options: RunOptions) -> dict[str, ExerciseResult]:
     if not exercises:
         return {}
@@ -60,8 +49,6 @@ def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -
     """Grade the named exercises (all when none are named) of options.target."""
     started = time.monotonic()
     chosen = [e for e in manifest.select(ids) if not (skip_final and e.id == CAPSTONE)]
-    if any(e.uses_mnist for e in chosen):
-        _ready_mnist()
     capstone = manifest.BY_ID[CAPSTONE]
     # Whether the capstone runs depends on its prerequisites, so they are graded with it.
     first = [e for e in (_with_prerequisites(chosen) if capstone in chosen else chosen)

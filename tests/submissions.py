@@ -33,12 +33,15 @@ def patched_submission(folder: Path, patches: dict[str, str], base: Path = SOLUT
     return target
 
 
-def grade_json(target: Path, *args: str) -> tuple[int, dict]:
-    """`grade run ... --format json` through the CLI; its exit code and results."""
+def grade_json(target: Path, *args: str, keep_output: bool = False):
+    """`grade run ... --format json` through the CLI; its exit code and results (and the
+    results file, with keep_output)."""
     output = target.parent / f"results-{len(list(target.parent.glob('results-*')))}.json"
     result = CliRunner().invoke(main, ["run", "--target", str(target), "--format", "json",
                                        "--output", str(output), *args])
     assert output.exists(), result.output
+    if keep_output:
+        return result.exit_code, json.loads(output.read_text()), output
     return result.exit_code, json.loads(output.read_text())
 
 

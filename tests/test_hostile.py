@@ -1,40 +1,108 @@
-"""Submissions that fight back: each costs only its own exercise (zero where the attack itself
-is charged, no full marks where it only returns wrong answers), with a reason an instructor can
-read, within its time budget, and leaves the instructor's kit byte-for-byte unchanged."""
+"""Submissions that fight back, graded for real (tests/hostile/*.py, one attack each).
+
+Each fixture's docstring says how to grade it:
+    module: the file its text is appended to (later definitions win)
+    base:   solutions (the attack must cost only its own exercise) or exercises (the stubs: the
+            attack must gain nothing, every graded exercise scoring zero)
+    zero:   the exercises the attack is charged to; status: their status; expect: a phrase of
+            their message
+    grade:  more exercises to grade beside them (with base solutions they keep full marks)
+    also:   exercises graded too, whatever they score (to see how long the run takes)
+    within: seconds the whole grading run may take
+    hidden: yes, to run the hidden checks too
+    confined: yes, when only bubblewrap stops it (it is skipped where bwrap cannot run)
+    linger: seconds to wait after `grade` returns before looking for changed files
+For every fixture: exit status 0, the kit, the MNIST cache and the results file byte-for-byte
+unchanged, no worker process left, and no line of solutions/ or grader/hidden/ in the results.
+"""
 import hashlib
+import os
+import time
 from pathlib import Path
 
 import pytest
 
-from submissions import ROOT, by_id, grade_json, messages, patched_submission, read_fixture
+from submissions import EXERCISES, ROOT, by_id, grade_json, messages, patched_submission, \
+    read_fixture
 
+from grader.judge.sandbox import bwrap_problem
+
+BYSTANDERS = ["sigmoid", "sum_squared_error"]  # graded beside the attack, at full marks
 HOSTILE = sorted((Path(__file__).parent / "hostile").glob("*.py"))
-# Exercises graded beside the hostile one, which must keep their full marks.
-BYSTANDERS = ("sigmoid", "sum_squared_error")
+SLOW = {"daemon_rewrites_results", "identity_loop_ignores_signals", "loop",
+        "sigterm_ignoring_loop", "memory_bomb", "crash_every_check"}
 
 
-def kit_digest() -> str:
+def tree_digest(*folders: Path) -> str:
     digest = hashlib.sha256()
-    for folder in ("grader", "solutions", "data"):
-        for path in sorted((ROOT / folder).rglob("*")):
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path).encode() + path.read_bytes())
     return digest.hexdigest()
 
 
-@pytest.mark.parametrize("path", HOSTILE, ids=lambda p: p.stem)
-def test_hostile_submission_costs_only_itself(path, tmp_path, monkeypatch):
+def kit_digest() -> str:
+    return tree_digest(*(ROOT / name for name in ("grader", "solutions", "data", "exercises")))
+
+
+def worker_processes() -> list[int]:
+    """Processes running the kit's worker (its command line names dlfs_worker)."""
+    found = []
+    for name in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if b"dlfs_worker" in Path(f"/proc/{name}/cmdline").read_bytes():
+                found.append(int(name))
+        except OSError:
+            pass
+    return found
+
+
+def telling_lines(*folders: Path) -> set[str]:
+    """The lines of these folders' .py files long enough to be telling."""
+    lines = set()
+    for folder in folders:
+        for path in folder.rglob("*.py"):
+            lines |= {line.strip() for line in path.read_text().splitlines()
+                      if len(line.strip()) > 30 and not line.strip().startswith(("#", '"""'))}
+    return lines
+
+
+@pytest.fixture(scope="module")
+def mnist_cache(mnist_dir):
+    """The MNIST cache, built before the first attack so that any later change shows."""
+    from grader.judge.mnist import load
+    load()
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.slow) if p.stem in SLOW
+                                  else p for p in HOSTILE], ids=lambda p: p.stem)
+def test_hostile_submission_gains_nothing_and_costs_only_itself(path, tmp_path, monkeypatch,
+                                                                 mnist_cache):
     monkeypatch.setenv("DLFS_MEMORY_LIMIT_GIB", "2")
     fixture = read_fixture(path)
-    if "env" in fixture:  # e.g. DLFS_PROTECT_KIT=1 for code that hunts down the real kit
-        monkeypatch.setenv(*fixture["env"].split("=", 1))
+    if fixture.get("confined") == "yes" and bwrap_problem():
+        pytest.skip(f"needs bubblewrap: {bwrap_problem()}")
     zero = [name.strip() for name in fixture["zero"].split(",")]
-    submission = patched_submission(tmp_path, {fixture["module"]: fixture["text"]})
-    before = kit_digest()
+    base = EXERCISES if fixture.get("base") == "exercises" else None
+    others = [name.strip() for name in fixture.get("grade", "").split(",") if name.strip()]
+    others = [e for e in others or ([] if base else BYSTANDERS) if e not in zero]
+    submission = patched_submission(tmp_path, {fixture["module"]: fixture["text"]},
+                                    **({"base": base} if base else {}))
+    cache = Path(os.environ["DLFS_CACHE_DIR"]) / "mnist"
+    before = kit_digest(), tree_digest(cache)
+    running = set(worker_processes())
+    also = [name.strip() for name in fixture.get("also", "").split(",") if name.strip()]
+    args = [*zero, *others, *also, "--timeout", fixture.get("timeout", "5")]
+    args += ["--hidden"] if fixture.get("hidden") == "yes" else []
 
-    code, results = grade_json(submission, *zero, *BYSTANDERS, "--timeout", "5")
+    started = time.monotonic()
+    code, results, output = grade_json(submission, *args, keep_output=True)
+    elapsed = time.monotonic() - started
+    written = output.read_bytes()
+    time.sleep(float(fixture.get("linger", 0)))
 
-    assert code == 0
+    assert code == 0, results
     exercises = by_id(results)
     for exercise_id in zero:
         exercise = exercises[exercise_id]
@@ -45,6 +113,17 @@ def test_hostile_submission_costs_only_itself(path, tmp_path, monkeypatch):
             assert exercise["score"] == 0, exercise
             assert exercise["status"] == fixture["status"], exercise
         assert fixture["expect"].lower() in messages(exercise).lower(), messages(exercise)
-    for exercise_id in BYSTANDERS:
-        assert exercises[exercise_id]["status"] == "passed", exercises[exercise_id]
-    assert kit_digest() == before, "the graded code changed the instructor's kit"
+    for exercise_id in others:
+        expected = 0 if base else exercises[exercise_id]["max_score"]
+        assert exercises[exercise_id]["score"] == expected, exercises[exercise_id]
+    if base:
+        assert results["score"] == 0, results
+    if "within" in fixture:
+        assert elapsed < float(fixture["within"]), f"grading took {elapsed:.1f} s"
+    assert (kit_digest(), tree_digest(cache)) == before, "the kit or the MNIST cache changed"
+    assert output.read_bytes() == written, "the results file changed after grade returned"
+    assert not set(worker_processes()) - running, "a process of the graded code outlived grade"
+    text = output.read_text()
+    secret = telling_lines(ROOT / "solutions", ROOT / "grader" / "hidden")
+    leaked = [line for line in secret - telling_lines(submission) if line in text]
+    assert not leaked, f"reference or hidden lines in the results: {leaked[:3]}"

@@ -156,6 +156,8 @@ def _student_error(error: StudentError, exercise: str) -> tuple[str, str]:
     if kind == "ModuleNotFoundError" and module.split(".")[0] in FORBIDDEN:
         importer = frames[-1][0] if frames else "your code"
         return "error", catalog.text("test.forbidden_import", module=importer, name=module)
+    if kind == "OSError" and "[Errno 27]" in detail:  # EFBIG: the output file's size limit
+        return "error", catalog.text("test.output_flood", limit=OUTPUT_LIMIT_MB)
     if kind == "MemoryError":
         return "error", catalog.text("test.memory", limit=memory_limit_gib())
     if kind == "SystemExit":

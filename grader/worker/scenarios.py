@@ -21,8 +21,9 @@ class _Stop(Exception):
 
 
 def watch(session, obj, names, keep_args=True):
-    """Log every call of obj's methods `names`: the method, its arguments (copies) and its
-    result, in call order. watch_log(obj) returns the log."""
+    """Log every call of obj's methods `names`: the method, its arguments (copies; their lengths
+    only when not keep_args) and, for accuracy, its result, in call order (a call is logged when
+    it returns). watch_log(obj) returns the log; watching more methods adds to the same log."""
     log = session.__dict__.setdefault("logs", {}).setdefault(id(obj), [])
     for name in names:
         method = getattr(obj, name)
@@ -49,12 +50,12 @@ def _plain(value):
 
 def hold_params(session, obj):
     """Remember the arrays obj.params holds now (params_rebound compares against them)."""
-    session.__dict__["held"] = dict(obj.params)
+    session.__dict__.setdefault("held", {})[id(obj)] = dict(obj.params)
 
 
 def params_rebound(session, obj):
     """The keys of obj.params now bound to another object than at hold_params."""
-    held = session.__dict__.get("held", {})
+    held = session.__dict__.get("held", {}).get(id(obj), {})
     return [key for key, value in held.items() if obj.params.get(key) is not value]
 
 
@@ -123,3 +124,12 @@ def capstone(session, net_target, train_target, data, settings):
     seconds = elapsed()
     return {"done": state["done"], "seconds": seconds, "history": history,
             "predicted": network.predict(x_test)}
+
+
+def gradient_of_sum_squares_read_from_x(session, target, x):
+    """target(f, x) where f ignores its argument and reads the array x itself,
+    f = lambda w: np.sum(x ** 2), as the book's lambda w: net.loss(x, t) reads net.W: what it
+    returns (only changes made to x itself reach f)."""
+    def f(w):
+        return np.sum(x ** 2)
+    return session.target(target)(f, x)

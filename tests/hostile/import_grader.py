@@ -2,6 +2,7 @@
 zero: softmax
 status: error
 expect: imports grader
+confined: yes
 """
 def softmax(a):
     from grader import suite

@@ -2,6 +2,7 @@
 zero: softmax
 status: timeout
 expect: longer than
+grade: sigmoid
 """
 def softmax(a):
     while True:

@@ -3,7 +3,8 @@ dtypes, integer starting points."""
 import numpy as np
 
 from grader.judge.suite import check, close, fail, show, student
-from grader.suites.ch04.test_gradient import call_gradient, check_diff, check_gradient
+from grader.suites.ch04.test_gradient import (call_gradient, call_gradient_args_after,
+                                              check_diff, check_gradient)
 
 
 def gradient():
@@ -36,18 +37,19 @@ def test_numerical_gradient_transposed_view():
     base = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     x = base.T
     weights = np.array([[1.0, -1.0], [2.0, 0.5], [-3.0, 1.5]])
-    got = call_gradient(lambda v: np.sum(weights * v ** 2), x)
+    got, x_after = call_gradient_args_after(lambda v: np.sum(weights * v ** 2), x)
     check_gradient(got, 2 * weights * base.T, base.T.copy(), "np.sum(A * x**2)")
-    if not np.array_equal(base, [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]):
+    # x crosses as a (still transposed) copy: base as the call left it is x_after.T.
+    if not np.array_equal(np.asarray(x_after).T, [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]):
         fail("feedback.numerical_gradient.not_restored", before="[[1, 2, 3], [4, 5, 6]]",
-             after=show(base))
+             after=show(np.asarray(x_after).T))
 
 
 @check("gradient_descent", weight=1)
 def test_gradient_descent_integer_start_and_matrix():
-    init_x = np.array([-3, 4])
-    got = np.asarray(gradient().gradient_descent(lambda x: x[0] ** 2 + x[1] ** 2, init_x,
-                                                 lr=0.1, step_num=100))
+    got, (_, init_x) = gradient().gradient_descent.args_after(
+        lambda x: x[0] ** 2 + x[1] ** 2, np.array([-3, 4]), lr=0.1, step_num=100)
+    got = np.asarray(got)
     if not (got.shape == (2,) and np.linalg.norm(got) < 1e-8):
         fail("feedback.gradient_descent.not_converged", x0="[-3, 4] (integers)",
              got=show(got, 10))

@@ -2,7 +2,7 @@
 sgd_update on more keys."""
 import numpy as np
 
-from grader.judge.suite import check, close, fail, show
+from grader.judge.suite import check, close, fail, plain, scenario, show
 from grader.suites.ch04.test_train import (X_TEST, T_TEST, X_TRAIN, T_TRAIN, Watched,
                                            train_module)
 
@@ -30,9 +30,13 @@ def test_sgd_update_every_key():
     params = {key: np.full(shape, 1.0) for key, shape in
               (("W1", (2, 3)), ("b1", (3,)), ("W2", (3, 2)), ("b2", (2,)))}
     grads = {key: np.full(value.shape, 2.0) for key, value in params.items()}
-    train_module().sgd_update(params, grads, 0.25)
-    for key, value in params.items():
-        if not close(value, np.full(value.shape, 0.5)):
+    # In the worker, to see params as sgd_update left it.
+    answer = scenario("call_on_mapping", "ch04.train:sgd_update", params, grads, 0.25,
+                      what="sgd_update")
+    after = plain(answer["after"], "sgd_update's params")
+    for key, start in params.items():
+        value = after.get(key)
+        if not close(value, np.full(start.shape, 0.5)):
             fail("feedback.minibatch_sgd.sgd_wrong_value", param=key, before="all 1.0",
                  got=show(value), expected="all 0.5")
 

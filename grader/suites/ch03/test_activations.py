@@ -4,7 +4,7 @@ Expected values were computed once from the reference solution and pasted in.
 """
 import numpy as np
 
-from grader.judge.suite import advise, check, close, fail, recorded_warnings, show, student
+from grader.judge.suite import advise, check, close, fail, show, student
 
 X = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
 BATCH = np.array([[-1.0, 0.0, 2.0], [3.5, -0.25, 0.75]])
@@ -16,15 +16,15 @@ def activations():
 
 def call(name, fn, x, section, none_key="feedback.ch03.none_returned"):
     """fn(x), failing with a message of its own when x was changed or the shape is not x's."""
-    before = np.array(x, copy=True)
-    got = fn(x)
+    got, (after,) = fn.args_after(x)
     if got is None:
-        fail(none_key, name=name, input=show(before), section=section)
-    if isinstance(x, np.ndarray) and not np.array_equal(x, before):
-        fail("test.mutated_input", name=name, before=show(before), after=show(x),
+        fail(none_key, name=name, input=show(x), section=section)
+    if isinstance(x, np.ndarray) and not (np.shape(after) == x.shape
+                                          and np.array_equal(after, x)):
+        fail("test.mutated_input", name=name, before=show(x), after=show(np.asarray(after)),
              section=section)
     if np.shape(got) != np.shape(x):
-        fail("test.wrong_shape", name=name, input=show(before), got=np.shape(got),
+        fail("test.wrong_shape", name=name, input=show(x), got=np.shape(got),
              expected=np.shape(x))
     return got
 
@@ -109,10 +109,10 @@ def test_sigmoid_values():
 @check("sigmoid", weight=1)
 def test_sigmoid_whole_float_range():
     sigmoid = activations().sigmoid
-    with recorded_warnings() as caught:
-        got = call("sigmoid", sigmoid, EXTREME_X.copy(), "3.2.4")
+    got = call("sigmoid", sigmoid, EXTREME_X, "3.2.4")
     check_sigmoid(EXTREME_X, got, EXTREME_Y, key="feedback.sigmoid.extremes_wrong")
-    if any("overflow" in str(w.message) for w in caught):
+    _, caught = sigmoid.warnings(EXTREME_X)
+    if any("overflow" in message for message in caught):
         advise("advice.sigmoid.overflow")
 
 

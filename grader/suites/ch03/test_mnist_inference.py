@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import data
-from data.mnist import load_mnist
+from grader.judge.mnist import load
 from grader.judge.suite import check, close, fail, show, student
 
 # predict(network, x_test[0]): the first test image is a 7.
@@ -36,7 +36,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def mnist():
-    (_, _), (x_test, t_test) = load_mnist(normalize=True, flatten=True, one_hot_label=False)
+    (_, _), (x_test, t_test) = load(normalize=True, one_hot_label=False)
     return x_test, t_test
 
 

@@ -4,7 +4,7 @@ Expected values are the book's examples (4.3-4.4) or exact derivatives of simple
 """
 import numpy as np
 
-from grader.judge.suite import check, close, fail, show, student
+from grader.judge.suite import check, close, fail, plain, scenario, show, student
 
 H = 1e-4
 
@@ -63,11 +63,22 @@ def test_numerical_diff_uses_h_1e_4():
 
 # --- numerical_gradient (4.4) ---
 
-def call_gradient(f, x):
-    got = np.asarray(gradient().numerical_gradient(f, x))
+def gradient_shaped(got, x):
+    got = np.asarray(got)
     if got.shape != np.shape(x):
         fail("feedback.numerical_gradient.wrong_shape", got=got.shape, expected=np.shape(x))
     return got
+
+
+def call_gradient(f, x):
+    return gradient_shaped(gradient().numerical_gradient(f, x), x)
+
+
+def call_gradient_args_after(f, x):
+    """(the gradient, x as numerical_gradient left it): x crosses as a copy, so only the worker
+    sees what the call did to it."""
+    got, (_, x_after) = gradient().numerical_gradient.args_after(f, x)
+    return gradient_shaped(got, x), x_after
 
 
 def check_gradient(got, expected, x, name, tol=1e-6):
@@ -96,10 +107,10 @@ def test_numerical_gradient_restores_x():
     # Values where x + h - 2h + h is not exactly x again in floating point.
     x = np.array([0.1, 1e5 + 0.3, -2.7, 7.77])
     before = x.copy()
-    call_gradient(lambda v: np.sum(v ** 2), x)
-    if not np.array_equal(x, before):
+    _, after = call_gradient_args_after(lambda v: np.sum(v ** 2), x)
+    if not np.array_equal(after, before):
         fail("feedback.numerical_gradient.not_restored", before=show(before, 12),
-             after=show(x, 12))
+             after=show(after, 12))
 
 
 @check("numerical_gradient", weight=2)
@@ -125,9 +136,13 @@ def test_numerical_gradient_matrix():
 
 @check("numerical_gradient", weight=2)
 def test_numerical_gradient_changes_x_itself():
-    # The book's simpleNet passes f = lambda w: net.loss(x, t), which reads net.W, not w.
+    # The book's simpleNet passes f = lambda w: net.loss(x, t), which reads net.W, not w. Such
+    # an f must read the very array given as x, so it is built in the worker: there f is
+    # lambda w: np.sum(W ** 2) with W the array passed to numerical_gradient.
     W = np.array([[1.0, -2.0], [0.5, 3.0]])
-    got = call_gradient(lambda w: np.sum(W ** 2), W)
+    got = gradient_shaped(plain(scenario("gradient_of_sum_squares_read_from_x",
+                                         "ch04.gradient:numerical_gradient", W,
+                                         what="numerical_gradient"), "numerical_gradient"), W)
     expected = 2 * np.array([[1.0, -2.0], [0.5, 3.0]])
     if np.all(got == 0):
         fail("feedback.numerical_gradient.works_on_copy", x=show(W), got=show(got),
@@ -149,13 +164,20 @@ def test_numerical_gradient_integer_x():
 X0 = np.array([-3.0, 4.0])
 
 
-def descend(lr=0.1, step_num=100, init_x=None):
+def descend_args_after(lr=0.1, step_num=100, init_x=None):
+    """(the final x, init_x as gradient_descent left it)."""
     x0 = X0.copy() if init_x is None else init_x
-    got = np.asarray(gradient().gradient_descent(function_2, x0, lr=lr, step_num=step_num))
+    got, (_, x0_after) = gradient().gradient_descent.args_after(function_2, x0, lr=lr,
+                                                               step_num=step_num)
+    got = np.asarray(got)
     if got.shape != (2,):
         fail("feedback.gradient_descent.wrong_shape", x0=show(X0), got=show(got),
              expected=(2,))
-    return got
+    return got, x0_after
+
+
+def descend(lr=0.1, step_num=100, init_x=None):
+    return descend_args_after(lr, step_num, init_x)[0]
 
 
 @check("gradient_descent", weight=2)
@@ -192,7 +214,6 @@ def test_gradient_descent_step_num():
 
 @check("gradient_descent", weight=1)
 def test_gradient_descent_leaves_init_x():
-    init_x = X0.copy()
-    descend(lr=0.1, step_num=10, init_x=init_x)
+    _, init_x = descend_args_after(lr=0.1, step_num=10, init_x=X0.copy())
     if not np.array_equal(init_x, X0):
         fail("feedback.gradient_descent.mutated_init_x", before=show(X0), after=show(init_x))

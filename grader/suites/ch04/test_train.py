@@ -1,12 +1,13 @@
 """Public checks of ch04/train.py: sgd_update and the minibatch training loop train.
 
 train runs on a small, easy 3-class problem made here, with the submission's own TwoLayerNet,
-whose methods are watched (each call still runs the real method) to see which batches train
-draws and when it records accuracy.
+whose methods are watched in the worker (scenarios watch/watch_log: each call still runs the real
+method) to see which batches train draws and when it records accuracy.
 """
 import numpy as np
 
-from grader.judge.suite import check, close, fail, show, student
+from grader.judge.suite import (check, close, fail, plain, rng_state, scenario, seed, show,
+                                student)
 
 # 250 training and 60 test samples: with batch_size=25 an epoch is 10 iterations.
 TRAIN_SIZE, TEST_SIZE, BATCH, ITERS, LR = 250, 60, 25, 55, 0.5
@@ -30,25 +31,39 @@ def train_module():
 
 
 class Watched:
-    """The submission's TwoLayerNet(4, 8, 3), with its gradient and accuracy calls logged."""
+    """The submission's TwoLayerNet(4, 8, 3) in the worker, its gradient and accuracy calls
+    logged there; the arrays of its params held, to tell later whether train rebound them."""
 
     def __init__(self, net_seed=0):
-        np.random.seed(net_seed)
+        seed(net_seed)
         self.network = student("ch04.two_layer_net").TwoLayerNet(4, 8, 3, weight_init_std=0.5)
-        self.arrays = dict(self.network.params)
-        self.batches, self.accuracy_calls = [], []
-        gradient, accuracy = self.network.gradient, self.network.accuracy
+        scenario("hold_params", self.network, what="TwoLayerNet.params")
+        scenario("watch", self.network, ["gradient"], what="TwoLayerNet.gradient")
+        scenario("watch", self.network, ["accuracy"], False, what="TwoLayerNet.accuracy")
 
-        def watched_gradient(x, t):
-            self.batches.append((np.array(x), np.array(t)))
-            return gradient(x, t)
+    def log(self):
+        """(the batches given to gradient, as (x, t), in order; the accuracy calls, each as
+        (gradient calls before it, rows of its x, its value))."""
+        batches, accuracy_calls = [], []
+        for name, args, result in plain(scenario("watch_log", self.network), "watch_log"):
+            if name == "gradient":
+                batches.append((np.asarray(args[0]), np.asarray(args[1])))
+            else:
+                accuracy_calls.append((len(batches), int(args[0]), result))
+        return batches, accuracy_calls
 
-        def watched_accuracy(x, t):
-            value = accuracy(x, t)
-            self.accuracy_calls.append((len(self.batches), len(x), float(value)))
-            return value
+    @property
+    def batches(self):
+        return self.log()[0]
 
-        self.network.gradient, self.network.accuracy = watched_gradient, watched_accuracy
+    @property
+    def accuracy_calls(self):
+        return self.log()[1]
+
+    def rebound(self):
+        """The keys of network.params now bound to other arrays than when it was made."""
+        return plain(scenario("params_rebound", self.network, what="TwoLayerNet.params"),
+                     "params_rebound")
 
     def train(self, seed=0, iters_num=ITERS):
         history = train_module().train(self.network, X_TRAIN, T_TRAIN, X_TEST, T_TEST,
@@ -66,20 +81,22 @@ class Watched:
 @check("minibatch_sgd", weight=2)
 def test_sgd_update_in_place():
     W, b = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.5, -0.5])
-    params = {"W": W, "b": b}
-    before = {key: value.copy() for key, value in params.items()}
+    before = {"W": W, "b": b}
     grads = {"W": np.array([[10.0, 0.0], [-10.0, 5.0]]), "b": np.array([1.0, 2.0])}
-    expected = {key: before[key] - 0.1 * grads[key] for key in params}
-    train_module().sgd_update(params, grads, 0.1)
-    if all(np.array_equal(params[key], before[key]) for key in params):
+    expected = {key: before[key] - 0.1 * grads[key] for key in before}
+    # In the worker: sgd_update(params, grads, 0.1), and which keys it bound to new arrays.
+    answer = scenario("call_on_mapping", "ch04.train:sgd_update", dict(before), grads, 0.1,
+                      what="sgd_update")
+    params = plain(answer["after"], "sgd_update's params")
+    if all(np.array_equal(params.get(key), before[key]) for key in before):
         fail("feedback.minibatch_sgd.sgd_never_reaches_params", before=show(before["W"]),
              expected=show(expected["W"]))
-    for key in params:
-        if not close(params[key], expected[key]):
+    for key in before:
+        if not close(params.get(key), expected[key]):
             fail("feedback.minibatch_sgd.sgd_wrong_value", param=key, before=show(before[key]),
-                 got=show(np.asarray(params[key])), expected=show(expected[key]))
-    for key, array in (("W", W), ("b", b)):
-        if params[key] is not array:
+                 got=show(params.get(key)), expected=show(expected[key]))
+    for key in before:
+        if key in plain(answer["replaced"], "sgd_update's params"):
             fail("feedback.minibatch_sgd.sgd_replaces_arrays", param=key)
 
 
@@ -89,22 +106,22 @@ def test_sgd_update_in_place():
 def test_train_draws_a_batch_per_iteration():
     watched = Watched()
     watched.train()
-    if len(watched.batches) != ITERS:
-        fail("feedback.minibatch_sgd.no_gradient", iters=ITERS, calls=len(watched.batches))
-    sizes = sorted({len(x) for x, _ in watched.batches})
+    batches = watched.batches
+    if len(batches) != ITERS:
+        fail("feedback.minibatch_sgd.no_gradient", iters=ITERS, calls=len(batches))
+    sizes = sorted({len(x) for x, _ in batches})
     if sizes != [BATCH]:
         fail("feedback.minibatch_sgd.batch_size", expected=BATCH, got=sizes)
     # Each batch row must be one training sample, its target from the same row.
-    for x, t in watched.batches[:5]:
+    for x, t in batches[:5]:
         for row in range(BATCH):
             matches = np.flatnonzero(np.all(X_TRAIN == x[row], axis=1))
             if not matches.size or not np.array_equal(T_TRAIN[matches[0]], t[row]):
                 fail("feedback.minibatch_sgd.batch_rows", row=row)
-    if all(np.array_equal(x, watched.batches[0][0]) for x, _ in watched.batches):
+    if all(np.array_equal(x, batches[0][0]) for x, _ in batches):
         fail("feedback.minibatch_sgd.same_batch", iters=ITERS)
-    for key, array in watched.arrays.items():
-        if watched.network.params[key] is not array:
-            fail("feedback.minibatch_sgd.params_rebound", param=key)
+    for key in watched.rebound():
+        fail("feedback.minibatch_sgd.params_rebound", param=key)
 
 
 @check("minibatch_sgd", weight=2)
@@ -114,8 +131,9 @@ def test_train_history():
     if len(history["loss"]) != ITERS:
         fail("feedback.minibatch_sgd.loss_length", got=len(history["loss"]), iters=ITERS)
     # train may ask for accuracy right before or right after iteration i's update.
-    on_train = [c for c in watched.accuracy_calls if c[1] == TRAIN_SIZE]
-    on_test = [c for c in watched.accuracy_calls if c[1] == TEST_SIZE]
+    accuracy_calls = watched.accuracy_calls
+    on_train = [c for c in accuracy_calls if c[1] == TRAIN_SIZE]
+    on_test = [c for c in accuracy_calls if c[1] == TEST_SIZE]
     after = [done - 1 for done, _, _ in on_train]
     before = [done for done, _, _ in on_train]
     right_times = EXPECTED_AT in (after, before) and len(on_test) == len(on_train)
@@ -144,10 +162,10 @@ def test_train_loss_falls():
 @check("minibatch_sgd", weight=2)
 def test_train_seed():
     first = Watched(net_seed=0)
-    state = np.random.get_state()
+    state = rng_state()
     first_history = first.train(seed=3)
-    # The global generator is left alone: nothing has drawn from it since get_state.
-    after = np.random.get_state()
+    # The worker's global generator is left alone: nothing has drawn from it since get_state.
+    after = rng_state()
     if not (np.array_equal(state[1], after[1]) and state[2:] == after[2:]):
         fail("feedback.minibatch_sgd.global_rng")
     second_history = Watched(net_seed=0).train(seed=3)

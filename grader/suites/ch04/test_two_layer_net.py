@@ -6,7 +6,8 @@ and pasted in.
 """
 import numpy as np
 
-from grader.judge.suite import check, close, fail, relative_error, show, student
+from grader.judge.suite import (check, close, fail, plain, relative_error, seed, set_item, show,
+                                student)
 
 KEYS = ("W1", "b1", "W2", "b2")
 # A tiny 4-5-3 net with fixed parameters and three samples.
@@ -37,13 +38,22 @@ def fixed_net():
     """The student's TwoLayerNet(4, 5, 3) holding copies of PARAMS."""
     network = TwoLayerNet(4, 5, 3)
     for key in KEYS:
-        network.params[key] = PARAMS[key].copy()
+        set_item(network, "params", key, PARAMS[key].copy())
     return network
 
 
+def params_of(network):
+    """A copy of network.params, read from the worker."""
+    params = plain(network.params, "TwoLayerNet.params")
+    if not isinstance(params, dict):
+        fail("feedback.two_layer_net.keys", sizes="4, 5, 3", got=show(params))
+    return params
+
+
 def check_params(network, sizes, shapes):
-    params = network.params
-    if sorted(params) != sorted(KEYS):
+    """Check network.params; the copy read."""
+    params = plain(network.params, "TwoLayerNet.params")
+    if not isinstance(params, dict) or sorted(params) != sorted(KEYS):
         fail("feedback.two_layer_net.keys", sizes=sizes, got=sorted(params))
     for key, shape in zip(KEYS, shapes):
         if np.shape(params[key]) != shape:
@@ -53,32 +63,33 @@ def check_params(network, sizes, shapes):
         if np.any(params[key] != 0):
             fail("feedback.two_layer_net.bias_not_zero", sizes=sizes, param=key,
                  got=show(np.asarray(params[key])), size=np.shape(params[key])[0])
+    return params
 
 
 @check("two_layer_net", weight=2)
 def test_two_layer_net_parameters():
     sizes = "784, 50, 10"
     for std in (0.01, 0.5):
-        np.random.seed(1)
+        seed(1)
         network = TwoLayerNet(784, 50, 10, weight_init_std=std)
-        check_params(network, sizes, ((784, 50), (50,), (50, 10), (10,)))
+        params = check_params(network, sizes, ((784, 50), (50,), (50, 10), (10,)))
         # 39,200 and 500 draws: their spread is within 15% of std with room to spare.
         for key in ("W1", "W2"):
-            spread = float(np.std(network.params[key]))
+            spread = float(np.std(params[key]))
             if not abs(spread - std) < 0.15 * std:
                 fail("feedback.two_layer_net.weight_spread", sizes=sizes, param=key, std=std,
                      got=spread)
     check_params(TwoLayerNet(3, 7, 2), "3, 7, 2", ((3, 7), (7,), (7, 2), (2,)))
-    np.random.seed(3)
-    first = TwoLayerNet(4, 5, 3).params["W1"].copy()
-    np.random.seed(3)
-    if not np.array_equal(first, TwoLayerNet(4, 5, 3).params["W1"]):
+    seed(3)
+    first = params_of(TwoLayerNet(4, 5, 3))["W1"]
+    seed(3)
+    if not np.array_equal(first, params_of(TwoLayerNet(4, 5, 3))["W1"]):
         fail("feedback.two_layer_net.not_global_rng", sizes="4, 5, 3")
 
 
 @check("two_layer_net", weight=2)
 def test_two_layer_net_predict():
-    got = np.asarray(fixed_net().predict(X.copy()))
+    got = np.asarray(plain(fixed_net().predict(X.copy()), "TwoLayerNet.predict"))
     if got.shape != Y.shape:
         fail("feedback.two_layer_net.predict_shape", input=X.shape, got=got.shape,
              expected=Y.shape)
@@ -93,7 +104,7 @@ def test_two_layer_net_predict():
 def test_two_layer_net_loss():
     network = fixed_net()
     for t in (np.eye(3)[LABELS], LABELS):
-        got = network.loss(X.copy(), t.copy())
+        got = plain(network.loss(X.copy(), t.copy()), "TwoLayerNet.loss")
         if not close(got, LOSS, rtol=1e-6):
             fail("feedback.two_layer_net.loss", t=show(t), got=show(got), expected=show(LOSS))
 
@@ -104,10 +115,11 @@ def test_two_layer_net_accuracy():
     x = np.vstack([X, X[:1] * 2])
     # The net's own answers with one of the four changed: exactly 3 of 4 right, whatever predict
     # returns.
-    labels = np.argmax(np.asarray(network.predict(x.copy())), axis=1)
+    labels = np.argmax(np.asarray(plain(network.predict(x.copy()), "TwoLayerNet.predict")),
+                       axis=1)
     labels[1] = (labels[1] + 1) % 3
-    got_one_hot = network.accuracy(x.copy(), np.eye(3)[labels])
-    got_labels = network.accuracy(x.copy(), labels.copy())
+    got_one_hot = plain(network.accuracy(x.copy(), np.eye(3)[labels]), "TwoLayerNet.accuracy")
+    got_labels = plain(network.accuracy(x.copy(), labels.copy()), "TwoLayerNet.accuracy")
     if close(got_one_hot, 0.75) and close(got_labels, 0.75):
         return
     if close(got_one_hot, 3) or close(got_labels, 3):
@@ -119,24 +131,27 @@ def test_two_layer_net_accuracy():
 
 
 def numerical_gradients():
-    """(network, numerical gradient, the parameters before) for the fixed net."""
+    """(numerical gradient, the parameters before, the parameters after) for the fixed net; the
+    parameters are copies read from the worker before and after the call."""
     network = fixed_net()
-    before = {key: PARAMS[key].copy() for key in KEYS}
-    grads = network.numerical_gradient(X.copy(), np.eye(3)[GRADIENT_LABELS])
+    before = params_of(network)
+    grads = plain(network.numerical_gradient(X.copy(), np.eye(3)[GRADIENT_LABELS]),
+                  "TwoLayerNet.numerical_gradient")
     if not isinstance(grads, dict) or sorted(grads) != sorted(KEYS) or any(
             np.shape(grads[key]) != PARAMS[key].shape for key in KEYS):
         fail("feedback.two_layer_net.gradient_keys", got=show(grads))
-    return network, grads, before
+    return grads, before, params_of(network)
 
 
 @check("two_layer_net", weight=3)
 def test_two_layer_net_numerical_gradient_agrees_with_backprop():
-    network, grads, _ = numerical_gradients()
+    grads, _, _ = numerical_gradients()
     zero = [key for key in KEYS if np.all(np.asarray(grads[key]) == 0)]
     if zero:
         fail("feedback.two_layer_net.gradient_zero", keys=", ".join(zero))
     # The provided backpropagation, on a fresh net with the same parameters.
-    exact = fixed_net().gradient(X.copy(), np.eye(3)[GRADIENT_LABELS])
+    exact = plain(fixed_net().gradient(X.copy(), np.eye(3)[GRADIENT_LABELS]),
+                  "TwoLayerNet.gradient")
     errors = {key: relative_error(grads[key], exact[key]) for key in KEYS}
     if not all(error < 1e-6 for error in errors.values()):
         fail("feedback.two_layer_net.gradient_mismatch",
@@ -145,8 +160,8 @@ def test_two_layer_net_numerical_gradient_agrees_with_backprop():
 
 @check("two_layer_net", weight=1)
 def test_two_layer_net_numerical_gradient_keeps_params():
-    network, _, before = numerical_gradients()
+    _, before, after = numerical_gradients()
     for key in KEYS:
-        if not np.array_equal(network.params[key], before[key]):
+        if key not in after or not np.array_equal(after[key], before[key]):
             fail("feedback.two_layer_net.params_changed", param=key, before=show(before[key]),
-                 after=show(np.asarray(network.params[key])))
+                 after=show(after.get(key)))

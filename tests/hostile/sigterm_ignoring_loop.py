@@ -1,0 +1,13 @@
+"""module: ch03/softmax.py
+zero: softmax
+status: timeout
+expect: longer than
+timeout: 2
+within: 20
+"""
+def softmax(a):
+    import signal
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGALRM):
+        signal.signal(number, signal.SIG_IGN)
+    while True:
+        pass
