@@ -17,10 +17,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -72,10 +74,31 @@ def _relay(stream, on_progress) -> None:
             on_progress(line.rstrip("\n"))
 
 
+@contextmanager
+def _terminate_as_exit():
+    """Turn SIGTERM into SystemExit while the judge runs, so the cleanup that kills it runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def leave(signum, frame):
+        raise SystemExit(128 + signum)
+    previous = signal.signal(signal.SIGTERM, leave)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def run_suites(suites: list[str], exercises: list[str], options: RunOptions) -> list[TestResult]:
     """Run the checks of `exercises` found in `suites` (paths under grader/suites/)."""
     if not options.target.is_dir():
         raise KitError(f"{options.target} is not a folder")
+    with _terminate_as_exit():
+        return _run_judge(suites, exercises, options)
+
+
+def _run_judge(suites: list[str], exercises: list[str], options: RunOptions) -> list[TestResult]:
     root = options.suites_root
     paths = [f"{kind}/{suite}" for kind in ("suites", "hidden")
              if kind == "suites" or options.hidden for suite in suites
@@ -96,7 +119,8 @@ def run_suites(suites: list[str], exercises: list[str], options: RunOptions) -> 
             process = subprocess.Popen(
                 _command(paths, report, private / "pytest.ini", root), cwd=root, env=env,
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                pass_fds=(progress_write,), start_new_session=True)
+                pass_fds=(progress_write,), start_new_session=True,
+                preexec_fn=reaper.die_with_parent)
         os.close(progress_write)
         relay = threading.Thread(target=_relay, daemon=True, args=(
             os.fdopen(progress_read, encoding="utf-8", errors="replace"), options.on_progress))

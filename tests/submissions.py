@@ -3,6 +3,7 @@ patched by a fixture file (a known mistake, or hostile code), and grades them fo
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -51,3 +52,15 @@ def by_id(results: dict) -> dict[str, dict]:
 
 def messages(exercise: dict) -> str:
     return "\n".join(t["message"] for t in exercise["tests"])
+
+
+def worker_processes() -> list[int]:
+    """Processes running the kit's worker (their command line names dlfs_worker)."""
+    found = []
+    for name in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if b"dlfs_worker" in Path(f"/proc/{name}/cmdline").read_bytes():
+                found.append(int(name))
+        except OSError:
+            pass
+    return found

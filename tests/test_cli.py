@@ -103,8 +103,8 @@ def test_verbose_adds_the_traceback(tmp_path):
     quiet = invoke("run", "relu", "--target", submission)
     loud = invoke("run", "relu", "--target", submission, "--verbose")
     assert "raised AttributeError" in quiet.output and "raised AttributeError" in loud.output
-    assert "def relu(x):" not in quiet.output
-    assert "def relu(x):" in loud.output
+    assert "in relu" not in quiet.output
+    assert "in relu" in loud.output and "Traceback (your code" in loud.output
 
 
 def test_mnist_exercises_grade_from_an_empty_cache(tmp_path, monkeypatch):
@@ -128,30 +128,26 @@ def test_a_module_linked_to_the_reference_is_not_graded(tmp_path):
 
 
 def test_a_terminated_grade_leaves_no_child_running(tmp_path):
-    import os
     import signal
     import subprocess
     import sys
     import time
-    marker = tmp_path / "child.pid"
+    from submissions import worker_processes
     submission = patched_submission(tmp_path, {"ch03/softmax.py": (
-        "def softmax(a):\n    import os\n"
-        f"    open({str(marker)!r}, 'w').write(str(os.getpid()))\n"
-        "    while True:\n        pass\n")})
+        "def softmax(a):\n    while True:\n        pass\n")})
+    running = set(worker_processes())
     grade = subprocess.Popen([sys.executable, "-m", "grader.cli", "run", "softmax",
                               "--target", str(submission), "--timeout", "60"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
-    while not marker.exists() or not marker.read_text():
-        assert time.monotonic() < deadline and grade.poll() is None, "the check never started"
+    while not set(worker_processes()) - running:
+        assert time.monotonic() < deadline and grade.poll() is None, "the worker never started"
         time.sleep(0.05)
-    child = int(marker.read_text())
+    time.sleep(1.0)  # the check is looping now
     grade.send_signal(signal.SIGTERM)
     assert grade.wait(timeout=10) == 128 + signal.SIGTERM
-    time.sleep(0.2)
-    try:
-        os.kill(child, 0)
-    except ProcessLookupError:
-        return
-    with open(f"/proc/{child}/stat") as stat:  # a zombie waiting for init to reap it is gone too
-        assert stat.read().split(")")[1].split()[0] == "Z", f"child {child} still runs"
+    for _ in range(50):
+        if not set(worker_processes()) - running:
+            return
+        time.sleep(0.1)
+    assert not set(worker_processes()) - running, "a worker outlived the terminated grade"

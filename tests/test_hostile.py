@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from submissions import EXERCISES, ROOT, by_id, grade_json, messages, patched_submission, \
-    read_fixture
+    read_fixture, worker_processes
 
 from grader.judge.sandbox import bwrap_problem
 
@@ -44,18 +44,6 @@ def tree_digest(*folders: Path) -> str:
 
 def kit_digest() -> str:
     return tree_digest(*(ROOT / name for name in ("grader", "solutions", "data", "exercises")))
-
-
-def worker_processes() -> list[int]:
-    """Processes running the kit's worker (its command line names dlfs_worker)."""
-    found = []
-    for name in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            if b"dlfs_worker" in Path(f"/proc/{name}/cmdline").read_bytes():
-                found.append(int(name))
-        except OSError:
-            pass
-    return found
 
 
 def telling_lines(*folders: Path) -> set[str]:

@@ -76,6 +76,7 @@ def _limit_resources() -> None:
     output = OUTPUT_LIMIT_MB * 2**20
     resource.setrlimit(resource.RLIMIT_FSIZE, (output, output))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    reaper.die_with_parent()
 
 
 def copy_submission(source: Path, destination: Path) -> None:

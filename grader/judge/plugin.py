@@ -189,6 +189,18 @@ def _verdict(item, excinfo) -> tuple[str, str]:
                                  exercise=exercise)
 
 
+def _traceback(error: BaseException) -> str:
+    """--verbose: the student's own frames of a failure, innermost last."""
+    frames = getattr(error, "info", {}).get("frames") if isinstance(error, StudentError) else (
+        getattr(error, "frames", None))
+    if not frames:
+        return ""
+    lines = ["Traceback (your code, most recent call last):"]
+    for where, line, name, source in (f[:4] for f in frames if len(f) >= 4):
+        lines.append(f"  {where}, line {line}, in {name}" + (f"\n    {source}" if source else ""))
+    return "\n".join(lines)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -199,7 +211,7 @@ def pytest_runtest_makereport(item, call):
     if call.excinfo is not None and grade["status"] == "passed" and not report.skipped:
         grade["status"], grade["message"] = _verdict(item, call.excinfo)
         if _Judge.settings.get("verbose") and grade["status"] in ("failed", "error"):
-            grade["message"] += "\n" + report.longreprtext[-4000:]
+            grade["message"] += "\n" + _traceback(call.excinfo.value)
     elif report.skipped and grade["status"] == "passed":
         grade["status"] = "skipped"  # only the judge skips: the student's code cannot
     if call.when == "call":

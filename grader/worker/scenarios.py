@@ -97,10 +97,11 @@ def capstone(session, net_target, train_target, data, settings):
         state["done"] += 1
         state["loss_calls"] = 0
         if state["done"] % per_epoch == 0 or state["done"] == iters:
+            loss = _plain(state["loss"])
             session.progress("progress.mnist_final.epoch",
-                             epoch=math.ceil(state["done"] / per_epoch),
-                             loss=_plain(state["loss"]), rate=state["done"] / max(elapsed(), 1e-9),
-                             seconds=elapsed())
+                             epoch=math.ceil(state["done"] / per_epoch), epochs=settings["epochs"],
+                             loss=None if loss is None else round(loss, 4),
+                             rate=state["done"] / max(elapsed(), 1e-9), seconds=elapsed())
         return grads
 
     def watched_loss(x, t):
