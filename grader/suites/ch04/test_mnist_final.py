@@ -60,9 +60,9 @@ def plain_history(history):
 
 @check("mnist_final", weight=1, timeout=900)
 def test_mnist_final_trains_to_threshold():
-    from data.mnist import load_mnist
+    from grader.judge.mnist import load
 
-    (x_train, t_train), (x_test, t_test) = load_mnist(normalize=True, one_hot_label=True)
+    (x_train, t_train), (x_test, t_test) = load(normalize=True, one_hot_label=True)
     progress(catalog.text("progress.mnist_final.start", iters=ITERS, epochs=EPOCHS))
     # In the worker: np.random.seed(SEED); TwoLayerNet(784, HIDDEN, 10); train(...) on these
     # arrays; then predict(x_test).
