@@ -74,7 +74,7 @@ def cases():
             yield pytest.param(path, "none", marks=marks, id=f"{path.stem}-unconfined")
 
 
-@pytest.mark.parametrize("path, mode", cases())
+@pytest.mark.parametrize("path, mode", list(cases()))
 def test_hostile_submission_gains_nothing_and_costs_only_itself(path, mode, tmp_path, monkeypatch,
                                                                  mnist_cache):
     monkeypatch.setenv("DLFS_MEMORY_LIMIT_GIB", "2")

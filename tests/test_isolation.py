@@ -131,6 +131,7 @@ def test_a_poisoned_cache_entry_is_rebuilt_before_grading(mnist_dir, monkeypatch
     from grader.judge import mnist
     monkeypatch.setenv("DLFS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(mnist, "_arrays", {})
+    monkeypatch.setattr(mnist, "VERIFY", True)  # as when grading unconfined
     spec = next(s for s in idx.FILES if s.key == "test_label")
     (_, _), (_, good) = mnist.load(normalize=False)
     # Zero the cached labels and re-stamp the entry with the loader's own writer.

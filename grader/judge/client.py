@@ -7,6 +7,7 @@ one that dies is reported with how it died; a worker that stops answering is rep
 """
 from __future__ import annotations
 
+import compileall
 import os
 import resource
 import select
@@ -21,6 +22,7 @@ from typing import Any, Callable
 
 from ..worker import wire
 from . import reaper, sandbox
+from .sandbox import PYTHON
 
 WORKER_DIR = Path(__file__).resolve().parent.parent / "worker"
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
@@ -107,9 +109,12 @@ class Worker:
         # The provided MNIST loader and sample weights, which exercise modules import.
         shutil.copytree(DATA_DIR, self.run_dir / "lib" / "data", ignore=skip)
         copy_submission(submission, self.run_dir / "student")
+        # Byte code compiled here (compiling runs nothing), so sessions do not compile again.
+        compileall.compile_dir(self.run_dir, quiet=2, workers=1)
         self.output_path = self.run_dir / "output.txt"
         self.process: subprocess.Popen | None = None
         self.control: socket.socket | None = None
+        self.shared: dict[str, Any] = {}  # arrays every session gets without sending them
         self.stopped: list[list[str]] = []  # (file, qualname) of functions that timed out
         self.stopped_targets: dict[str, float] = {}
 
@@ -122,7 +127,7 @@ class Worker:
         root = self._root()
         boot = (f"import sys; sys.path[:0] = [{root + '/lib'!r}, {root!r}]; "
                 "from dlfs_worker.server import main; main()")
-        python = [sys.executable, "-I", "-c", boot]
+        python = [PYTHON, "-I", "-c", boot]
         command = sandbox.bwrap_command(python, self.run_dir) if self.mode == "bwrap" else python
         tmp = "/tmp" if self.mode == "bwrap" else str(self.run_dir / "tmp")
         env = {key: os.environ[key] for key in PASSED_ENV if key in os.environ}
@@ -141,6 +146,23 @@ class Worker:
             os.close(output)
             theirs.close()
         self.control = ours
+        for name, array in self.shared.items():
+            self._send_shared(name, array)
+
+    def share(self, name: str, array) -> wire.Shared:
+        """Send array to the worker once; the token stands for it (or its rows) in any call."""
+        if name not in self.shared:
+            self.shared[name] = array
+            if self.control is not None:
+                self._send_shared(name, array)
+        return wire.Shared(name, None, len(array))
+
+    def _send_shared(self, name: str, array) -> None:
+        try:
+            self._control_exchange({"op": "share", "name": name, "value": array},
+                                   with_fd=False, seconds=60)
+        except (OSError, EOFError, wire.WireError):
+            self.stop()  # the next session starts a fresh worker, which gets it again
 
     def stop(self) -> None:
         """Kill the worker and everything in it."""

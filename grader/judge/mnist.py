@@ -14,6 +14,9 @@ from data.errors import MnistError
 from data.mnist import load_mnist
 
 _arrays: dict[str, np.ndarray] = {}
+# Set by the judge: whether graded code could have written the cache (it runs unconfined).
+# Confined, the worker cannot see the cache, and the loader's own stamps are enough.
+VERIFY = True
 
 
 def _digest(spec: idx.IdxFile, array: np.ndarray) -> str:
@@ -48,11 +51,15 @@ def _verified(spec: idx.IdxFile) -> np.ndarray:
                      f"rebuilt: delete the folder {cache.cache_dir()} and grade again")
 
 
-def load(normalize: bool = True, one_hot_label: bool = False):
-    """((x_train, t_train), (x_test, t_test)) as load_mnist(flatten=True) gives them, verified,
-    read-only, in memory."""
-    out = {}
+def load(normalize: bool = True, one_hot_label: bool = False, splits=("train", "test")):
+    """((x_train, t_train), (x_test, t_test)) as load_mnist(flatten=True) gives them, read-only;
+    verified and in memory when VERIFY; a split not asked for is (None, None)."""
+    if not VERIFY:
+        return load_mnist(normalize=normalize, one_hot_label=one_hot_label)
+    out = dict.fromkeys(spec.key for spec in idx.FILES)
     for spec in idx.FILES:
+        if spec.key.split("_")[0] not in splits:
+            continue
         array = _verified(spec)
         if spec.is_images and normalize:
             array = np.divide(array, np.float32(255), dtype=np.float32)  # the loader's bits

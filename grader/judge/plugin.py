@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from .. import catalog
-from . import reaper, sandbox, suite
+from . import mnist, reaper, sandbox, suite
 from .client import (OUTPUT_LIMIT_MB, StudentCrash, StudentError, StudentTimeout, Worker,
                      memory_limit_gib)
 
@@ -70,12 +70,15 @@ def pytest_configure(config):
     _Judge.settings = settings = _settings()
     reaper.become_subreaper()
     mode = sandbox.resolve(settings.get("sandbox", "auto"))
+    mnist.VERIFY = mode != "bwrap"
     _Judge.worker = Worker(Path(settings["target"]), mode, on_progress=_progress)
+    _Judge.worker.start()  # it boots while pytest collects the suites
     progress_fd = settings.get("progress_fd")
     if progress_fd is not None:
         stream = os.fdopen(int(progress_fd), "w", buffering=1, encoding="utf-8")
         suite.progress_sink = lambda line: stream.write(line.replace("\n", " ") + "\n")
     suite.session_source = _session
+    suite.worker_source = lambda: _Judge.worker
 
 
 def _mark(item) -> dict:

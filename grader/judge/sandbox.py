@@ -21,6 +21,8 @@ SANDBOX_ROOT = "/dlfs"  # where the worker's code and the submission appear insi
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/localtime")
 NOBODY = "65534"
+# This interpreter by a path without "..", which inside the sandbox may not resolve.
+PYTHON = os.path.normpath(os.path.abspath(sys.executable))
 
 
 class SandboxUnavailable(Exception):
@@ -91,7 +93,7 @@ def bwrap_problem() -> str | None:
         return ("bwrap is not installed (Debian and Ubuntu: `sudo apt-get install bubblewrap`; "
                 "Fedora: `sudo dnf install bubblewrap`)")
     try:
-        done = subprocess.run(bwrap_command([sys.executable, "-I", "-c", "import numpy"]),
+        done = subprocess.run(bwrap_command([PYTHON, "-I", "-c", "import numpy"]),
                               capture_output=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"bwrap could not start: {exc}"

@@ -43,6 +43,16 @@ def check(exercise: str, weight: float = 1, timeout: float | None = None):
     return pytest.mark.grade(exercise=exercise, weight=weight, timeout=timeout)
 
 
+# Set by the judge's plugin: the run's worker.
+worker_source: Any = None
+
+
+def _worker():
+    if worker_source is None:
+        raise RuntimeError("no worker: run the suites with `grade run`")
+    return worker_source()
+
+
 def _session():
     if session_source is None:
         raise RuntimeError("no worker: run the suites with `grade run`, or through pytest with "
@@ -110,6 +120,19 @@ class StudentModule:
 def student(dotted: str) -> StudentModule:
     """The graded module `dotted` (e.g. "ch03.softmax") of the submission, in the worker."""
     return StudentModule(dotted)
+
+
+def shared(name: str, array):
+    """A large array sent to the worker once per run; slice the result with [start:stop] and
+    pass it to the student's code like the array itself (in a fixture, before the check's first
+    call)."""
+    return _worker().share(name, array)
+
+
+def worker_function(name: str) -> wire.WorkerFunction:
+    """A pure function of grader/worker/scenarios.py, to pass to the student's code instead of a
+    check's own (which is called back here, a round trip per call)."""
+    return wire.WorkerFunction(name)
 
 
 def seed(value: int) -> None:

@@ -10,6 +10,7 @@ the child ended. So each check starts from the same clean state, and nothing out
 """
 from __future__ import annotations
 
+import gc
 import importlib
 import linecache
 import os
@@ -290,6 +291,12 @@ def _exit_status_waiting(child: int, seconds: float) -> int | None:
 
 
 def main() -> None:
+    import numpy.linalg  # noqa: F401 - numpy loads these lazily: once here, not per check
+    import numpy.random  # noqa: F401
+    try:  # the provided loader, which exercise modules import: once here, not per check
+        import data.mnist  # noqa: F401
+    except Exception:  # noqa: BLE001 - a session that needs it reports the error itself
+        pass
     _prctl(PR_SET_DUMPABLE, 0)  # sessions may not read or trace the zygote
     _prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of a session come back here to be killed
     control = socket.socket(fileno=int(os.environ.pop(CONTROL_FD_ENV)))
@@ -301,6 +308,7 @@ def main() -> None:
             os._exit(0)
         if request["op"] == "session":
             ours, theirs = socket.socketpair()
+            gc.freeze()  # the session's collections leave the zygote's pages shared
             child = os.fork()
             if child == 0:
                 control.close()
@@ -311,6 +319,9 @@ def main() -> None:
             theirs.close()
             socket.send_fds(control, [b"s"], [ours.fileno()])
             ours.close()
+        elif request["op"] == "share":
+            wire.SHARED[request["name"]] = request["value"]
+            wire.send(control, wire.encode(None))
         elif request["op"] == "end" and child is not None:
             status = None if request.get("kill") else _exit_status_waiting(child, 1.0)
             if status is not None:

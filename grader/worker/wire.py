@@ -22,6 +22,11 @@ MAX_TEXT = 20000  # characters kept of any string the worker sends
 MAX_DEPTH = 20
 
 
+# The worker's arrays sent once per run (the MNIST test set, say), by name; sessions forked from
+# the zygote inherit them.
+SHARED: dict = {}
+
+
 class WireError(Exception):
     """A frame that is not well-formed plain data."""
 
@@ -34,6 +39,34 @@ class Unsupported:
 
     def __repr__(self) -> str:
         return f"<a {self.type_name}>"
+
+
+class Shared:
+    """An array the worker already holds (sent once per run), or rows start:stop of it."""
+
+    def __init__(self, name: str, rows: tuple[int, int] | None = None, length: int = 0):
+        self.name, self.rows, self.length = name, rows, length
+
+    def __len__(self) -> int:
+        return self.rows[1] - self.rows[0] if self.rows else self.length
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("a shared array takes only [start:stop]")
+        start, stop, _ = index.indices(len(self))
+        offset = self.rows[0] if self.rows else 0
+        return Shared(self.name, (offset + start, offset + max(start, stop)), self.length)
+
+
+class WorkerFunction:
+    """A function of the worker's own library (FUNCTIONS), called there without a round trip."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+# Pure functions a check may hand to the student's code (grader/worker/scenarios.py fills it).
+FUNCTIONS: dict = {}
 
 
 class Handle:
@@ -73,6 +106,10 @@ def _tag(value, arrays: list, depth: int, keep, callbacks=None):
                           for k, v in value.items()]}
     if isinstance(value, Handle):
         return {"~handle": value.wire_number, "type": value.wire_type}
+    if isinstance(value, WorkerFunction):
+        return {"~function": value.name}
+    if isinstance(value, Shared):
+        return {"~shared": value.name, "rows": list(value.rows) if value.rows else None}
     if callbacks is not None and callable(value):  # the judge's function, called back
         return {"~callback": callbacks(value)}
     if keep is not None:  # the worker keeps the object and sends its handle
@@ -125,6 +162,12 @@ def _untag(node, arrays: list, depth: int, resolve, callback=None):
         return resolve(int(content), str(node.get("type", "object"))[:200])
     if tag == "~callback" and callback is not None:
         return callback(int(content))
+    if tag == "~function" and callback is not None:
+        return FUNCTIONS[str(content)]
+    if tag == "~shared" and callback is not None:  # only the worker holds shared arrays
+        array = SHARED[str(content)]
+        rows = node.get("rows")
+        return array[int(rows[0]):int(rows[1])] if rows else array
     return _bad(tag)
 
 

@@ -2,7 +2,7 @@
 dtypes, integer starting points."""
 import numpy as np
 
-from grader.judge.suite import check, close, fail, show, student
+from grader.judge.suite import check, close, fail, show, student, worker_function
 from grader.suites.ch04.test_gradient import (call_gradient, call_gradient_args_after,
                                               check_diff, check_gradient)
 
@@ -48,7 +48,7 @@ def test_numerical_gradient_transposed_view():
 @check("gradient_descent", weight=1)
 def test_gradient_descent_integer_start_and_matrix():
     got, (_, init_x) = gradient().gradient_descent.args_after(
-        lambda x: x[0] ** 2 + x[1] ** 2, np.array([-3, 4]), lr=0.1, step_num=100)
+        worker_function("function_2"), np.array([-3, 4]), lr=0.1, step_num=100)
     got = np.asarray(got)
     if not (got.shape == (2,) and np.linalg.norm(got) < 1e-8):
         fail("feedback.gradient_descent.not_converged", x0="[-3, 4] (integers)",

@@ -11,7 +11,7 @@ import pytest
 
 import data
 from grader.judge.mnist import load
-from grader.judge.suite import check, close, fail, show, student
+from grader.judge.suite import check, close, fail, shared, show, student
 
 # predict(network, x_test[0]): the first test image is a 7.
 PROBS_0 = np.array([1.6962418e-04, 4.3341993e-06, 7.1047549e-04, 2.6489012e-03, 8.9339983e-07,
@@ -36,7 +36,9 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def mnist():
-    (_, _), (x_test, t_test) = load(normalize=True, one_hot_label=False)
+    """The test set, also sent to the worker once, before any check's first call."""
+    (_, _), (x_test, t_test) = load(normalize=True, one_hot_label=False, splits=("test",))
+    shared("mnist_x_test", x_test), shared("mnist_t_test", t_test)
     return x_test, t_test
 
 
@@ -66,7 +68,8 @@ def check_accuracy(weights, mnist, start, stop, batch_size, cases=CASES):
     """batch_accuracy on x_test[start:stop] against cases[(start, stop, batch_size)]."""
     x_test, t_test = mnist
     n = stop - start
-    x, t = x_test[start:stop], t_test[start:stop]
+    # What the worker already holds, not 31 MB sent again for every call.
+    x, t = shared("mnist_x_test", x_test)[start:stop], shared("mnist_t_test", t_test)[start:stop]
     describe = ("x_test, t_test" if n == len(x_test)
                 else f"x_test[{start}:{stop}], t_test[{start}:{stop}]")
     got = student("ch03.mnist_inference").batch_accuracy(fresh(weights), x, t,
