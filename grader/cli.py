@@ -96,7 +96,7 @@ def hint(exercise_id):
                    "package index); its stubs are still graded with this Python.")
 def release(out_dir, no_verify_venv):
     """Build the students' copy of the kit in OUT_DIR: no solutions, no hidden checks."""
-    from .release import build_release
+    from .instructor.release import build_release
     files = build_release(KIT_ROOT, out_dir, verify_venv=not no_verify_venv,
                           say=lambda line: click.echo(line, err=True))
     click.echo(f"release: {len(files)} files in {out_dir}, checked")
@@ -118,7 +118,7 @@ def release(out_dir, no_verify_venv):
 @SANDBOX_OPTION
 def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeout, sandbox):
     """Grade every sub-folder and .zip of SUBMISSIONS (all exercises, or the IDS named)."""
-    from .batch import run_batch
+    from .instructor.batch import run_batch
     if csv_path is None and json_path is None:
         raise click.UsageError("give --csv FILE, --json FILE or both: where the grades go")
     try:
@@ -142,7 +142,7 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
               help="Also write all the results in one file, as `grade batch --json` does.")
 def gradebook(results, csv_path, json_path):
     """Merge `grade run --format json` results files into one gradebook CSV."""
-    from .gradebook import merge
+    from .instructor.gradebook import merge
     entries = merge(list(results), csv_path, json_path)
     click.echo(f"gradebook: {len(entries)} rows in {csv_path}")
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
-import time
 import zipfile
 from pathlib import Path
 
@@ -17,7 +15,7 @@ from submissions import worker_processes
 from click.testing import CliRunner
 
 from grader import manifest
-from grader.batch import (MAX_UNZIPPED_BYTES, Batch, SubmissionError, extract_zip,
+from grader.instructor.batch import (MAX_UNZIPPED_BYTES, Batch, SubmissionError, extract_zip,
                           find_exercises)
 from grader.cli import KIT_ROOT, main
 

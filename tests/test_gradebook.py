@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from grader import manifest
 from grader.cli import KIT_ROOT, main
-from grader.gradebook import usable
+from grader.instructor.gradebook import usable
 
 IDS = [e.id for e in manifest.EXERCISES if e.id != manifest.CAPSTONE]
 POINTS = {e.id: e.points for e in manifest.EXERCISES}

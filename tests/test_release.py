@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from grader import manifest
 from grader.cli import KIT_ROOT, main
-from grader.release import ReleaseError, build_release
+from grader.instructor.release import ReleaseError, build_release
 
 MASTER_PARTS = ("grader", "exercises", "solutions", "data", "pyproject.toml", "README.md",
                 ".gitignore")

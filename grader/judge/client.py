@@ -10,24 +10,20 @@ from __future__ import annotations
 import compileall
 import os
 import resource
-import select
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any, Callable
 
 from ..worker import wire
 from . import reaper, sandbox
 from .sandbox import PYTHON
+from .session import Session
 
 WORKER_DIR = Path(__file__).resolve().parent.parent / "worker"
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
-STOPPED_MESSAGE = "dlfs-worker: stopped for time earlier in this run"
-GRACE_SECONDS = 1.0  # after a deadline, for the worker's report of where it was
 OUTPUT_LIMIT_MB = 64
 MEMORY_LIMIT_ENV = "DLFS_MEMORY_LIMIT_GIB"
 DEFAULT_MEMORY_GIB = 6
@@ -37,38 +33,6 @@ PASSED_ENV = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
 
 def memory_limit_gib() -> float:
     return float(os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_GIB))
-
-
-class StudentError(Exception):
-    """The student's code raised; `info` is the worker's description (type, message, frames)."""
-
-    def __init__(self, what: str, info: dict):
-        super().__init__(f"{what}: {info.get('type')}: {info.get('message')}")
-        self.what, self.info = what, info
-
-    @property
-    def type_name(self) -> str:
-        return str(self.info.get("type", "Exception"))
-
-
-class StudentTimeout(Exception):
-    """A call did not return in time; `frames` are the student lines it was running."""
-
-    def __init__(self, what: str, seconds: float, frames: list, earlier: bool = False):
-        super().__init__(f"{what} did not return within {seconds:g} s")
-        self.what, self.seconds, self.frames, self.earlier = what, seconds, frames, earlier
-
-
-class StudentCrash(Exception):
-    """The worker process died during a call; `exit` is its exit status (-N for signal N)."""
-
-    def __init__(self, what: str, exit_status: int | None):
-        super().__init__(f"{what}: the worker died ({exit_status})")
-        self.what, self.exit = what, exit_status
-
-
-class UnsupportedValue(Exception):
-    """The student's code returned something that is not plain data."""
 
 
 def _limit_resources() -> None:
@@ -126,7 +90,7 @@ class Worker:
         ours, theirs = socket.socketpair()
         root = self._root()
         boot = (f"import sys; sys.path[:0] = [{root + '/lib'!r}, {root!r}]; "
-                "from dlfs_worker.server import main; main()")
+                "from dlfs_worker.zygote import main; main()")
         python = [PYTHON, "-I", "-c", boot]
         command = sandbox.bwrap_command(python, self.run_dir) if self.mode == "bwrap" else python
         tmp = "/tmp" if self.mode == "bwrap" else str(self.run_dir / "tmp")
@@ -199,7 +163,7 @@ class Worker:
             return socket.socket(fileno=fds[0])
         return wire.decode(wire.receive(self.control))
 
-    def open_session(self) -> "Session":
+    def open_session(self) -> Session:
         for attempt in range(2):
             if self.process is None:
                 self.start()
@@ -222,128 +186,3 @@ class Worker:
         except (OSError, EOFError, wire.WireError):
             self.stop()  # the zygote was killed or hangs: the next check gets a new worker
             return {"exit": None, "worker_lost": True}
-
-
-class Session:
-    """One check's conversation with the worker."""
-
-    def __init__(self, worker: Worker, sock: socket.socket):
-        self.worker, self.sock = worker, sock
-        self.deadline = float("inf")
-        self.alive = True
-        self.outcome: dict | None = None
-        self.callbacks: list[Callable] = []
-
-    def register(self, function: Callable) -> int:
-        self.callbacks.append(function)
-        return len(self.callbacks) - 1
-
-    def _answer_callback(self, reply: dict) -> None:
-        """The worker called one of the check's own functions (an f(x) passed to the student's
-        code): run it here on the data it sent, and send back the value or the error."""
-        try:
-            value = self.callbacks[int(reply["callback"])](*reply.get("args", []))
-            answer = {"op": "callback_result", "value": value}
-        except (StudentError, StudentTimeout, StudentCrash):
-            raise
-        except Exception as exc:  # noqa: BLE001 - the check's f failed on what it was given
-            answer = {"op": "callback_result", "error": f"{type(exc).__name__}: {exc}"}
-        wire.send(self.sock, wire.encode(answer, callbacks=self.register))
-
-    def finish(self, kill: bool = False) -> dict:
-        """End the session (killing its process when kill); how the process ended."""
-        if self.outcome is None:
-            self.outcome = self.worker.end_session(self, kill=kill)
-        self.alive = False
-        return self.outcome
-
-    def _read(self, until: float) -> dict:
-        remaining = until - time.monotonic()
-        if remaining <= 0:
-            raise socket.timeout
-        ready, _, _ = select.select([self.sock], [], [], min(remaining, 1e6))
-        if not ready:
-            raise socket.timeout
-        self.sock.settimeout(max(0.5, min(until - time.monotonic(), 1e6)))
-        return wire.decode(wire.receive(self.sock), self.resolve)
-
-    def resolve(self, number: int, type_name: str) -> "Remote":
-        return Remote(self, number, type_name)
-
-    def request(self, message: dict, what: str, stop_key: str | None = None) -> Any:
-        """Send one operation; its result, or StudentError / StudentTimeout / StudentCrash."""
-        if not self.alive:
-            raise StudentCrash(what, (self.outcome or {}).get("exit"))
-        if stop_key and stop_key in self.worker.stopped_targets:
-            raise StudentTimeout(what, self.worker.stopped_targets[stop_key], [], earlier=True)
-        seconds = self.deadline - time.monotonic()
-        if seconds <= 0:
-            raise StudentTimeout(what, 0, [])
-        if seconds != float("inf"):
-            message = {**message, "seconds": seconds}
-        frames: list = []
-        try:
-            wire.send(self.sock, wire.encode(message, callbacks=self.register))
-            while True:
-                until = self.deadline + (GRACE_SECONDS if not frames else 0)
-                reply = self._read(until)
-                if not isinstance(reply, dict):
-                    raise wire.WireError("a reply that is not a dict")
-                if "progress" in reply:
-                    if self.worker.on_progress and isinstance(reply["progress"], dict):
-                        self.worker.on_progress(reply["progress"])
-                elif "callback" in reply:
-                    self._answer_callback(reply)
-                elif "stalled" in reply:
-                    frames = reply["stalled"] if isinstance(reply["stalled"], list) else []
-                elif "error" in reply:
-                    info = reply["error"] if isinstance(reply["error"], dict) else {}
-                    if info.get("type") == "TimeoutError" and info.get(
-                            "message") == STOPPED_MESSAGE:
-                        raise StudentTimeout(what, 0, info.get("frames") or [], earlier=True)
-                    raise StudentError(what, info)
-                elif "ok" in reply:
-                    return reply["ok"]
-        except socket.timeout:
-            self.finish(kill=True)
-            self._remember_timeout(stop_key, frames)
-            raise StudentTimeout(what, self.limit, frames) from None
-        except (EOFError, OSError, wire.WireError):
-            outcome = self.finish()
-            raise StudentCrash(what, outcome.get("exit")) from None
-
-    limit: float = 0.0  # the check's time limit, for messages
-
-    def _remember_timeout(self, stop_key: str | None, frames: list) -> None:
-        """Later calls of the function that looped are charged at once, not waited for again."""
-        if stop_key:
-            self.worker.stopped_targets[stop_key] = self.limit
-        if frames and isinstance(frames[-1], list) and len(frames[-1]) >= 3:
-            where, qualname = str(frames[-1][0]), str(frames[-1][2])
-            if [where, qualname] not in self.worker.stopped:
-                self.worker.stopped.append([where, qualname])
-
-
-class Remote(wire.Handle):
-    """An object kept in the worker: attribute reads, writes and calls go there."""
-
-    def __init__(self, session: Session, number: int, type_name: str):
-        super().__init__(number, type_name)
-        object.__setattr__(self, "wire_session", session)
-
-    def __getattr__(self, name: str):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return self.wire_session.request({"op": "getattr", "target": self, "name": name},
-                                         f"{self.wire_type}.{name}")
-
-    def __setattr__(self, name: str, value) -> None:
-        self.wire_session.request({"op": "setattr", "target": self, "name": name,
-                                   "value": value}, f"setting {self.wire_type}.{name}")
-
-    def __call__(self, *args, **kwargs):
-        return self.wire_session.request({"op": "call", "target": self, "args": list(args),
-                                          "kwargs": kwargs}, self.wire_type)
-
-    def __repr__(self) -> str:
-        return f"<{self.wire_type} in the worker>"

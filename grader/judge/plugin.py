@@ -21,8 +21,8 @@ import pytest
 
 from .. import catalog
 from . import mnist, reaper, sandbox, suite
-from .client import (OUTPUT_LIMIT_MB, StudentCrash, StudentError, StudentTimeout, Worker,
-                     memory_limit_gib)
+from .client import OUTPUT_LIMIT_MB, Worker, memory_limit_gib
+from .session import StudentCrash, StudentError, StudentTimeout
 
 __all__ = ["pytest_configure", "pytest_collection_modifyitems", "pytest_runtest_setup",
            "pytest_runtest_makereport", "pytest_json_runtest_metadata", "pytest_unconfigure"]

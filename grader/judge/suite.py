@@ -22,7 +22,7 @@ import pytest
 
 from .. import catalog
 from ..worker import wire
-from .client import Remote  # noqa: F401 - suites use it for objects in the worker
+from .session import Remote  # noqa: F401 - suites use it for objects in the worker
 
 _advice: list[str] = []
 _records: dict[str, Any] = {}

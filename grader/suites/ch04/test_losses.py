@@ -5,7 +5,7 @@ and pasted in.
 """
 import numpy as np
 
-from grader.judge.client import StudentError
+from grader.judge.session import StudentError
 from grader.judge.suite import check, close, fail, show, student
 
 # The book's example outputs (4.2.1): 0.6 at the correct class 2, then 0.6 at the wrong class 7.

@@ -22,11 +22,11 @@ from pathlib import Path, PurePosixPath
 
 import click
 
-from . import manifest
+from .. import manifest
 from .gradebook import Entry, render_csv, render_json, usable
-from .manifest import CAPSTONE
-from .judge import reaper
-from .reporters import write_atomically
+from ..manifest import CAPSTONE
+from ..judge import reaper
+from ..reporters import write_atomically
 
 MAX_UNZIPPED_BYTES = 50 * 2**20  # a submission is a few dozen small .py files
 MAX_MEMBERS = 2000

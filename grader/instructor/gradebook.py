@@ -13,8 +13,8 @@ from typing import Any
 
 import click
 
-from . import manifest
-from .reporters import write_atomically
+from .. import manifest
+from ..reporters import write_atomically
 
 # Results files named like this are named after their folder: ci/alice/results.json is alice.
 GENERIC_STEMS = ("results", "result", "grade", "grades", "report", "output", "gradescope")

@@ -1,24 +1,19 @@
-"""The worker process: a zygote that forks one session per check.
+"""One check's session in the worker, a child forked by the zygote (zygote.py).
 
-The zygote imports numpy once and then waits on its control socket (DLFS_WORKER_FD). For each check the
-judge asks for a session: the zygote forks a child, hands the judge one end of a fresh socket
-pair (SCM_RIGHTS), and the child serves calls on it: import a student module, call a function or
-method, read or set an attribute, run a scenario. Objects that are not plain data stay in the
-child behind numbered handles. When the judge ends the session, the zygote kills the child and
-every process it left (they are re-parented to the zygote, a child subreaper), then reports how
-the child ended. So each check starts from the same clean state, and nothing outlives it.
+It serves the judge's requests on its own socket: import a student module, call a function or
+method, read or set an attribute, run a scenario (scenarios.py). Objects that are not plain data
+stay here behind numbered handles; every failure goes back as data: the exception's type, message
+and the student's own frames. At a call's deadline a watchdog thread reports the student's line
+that is running, and functions that ran out of time earlier in the run are made to raise at once.
 """
 from __future__ import annotations
 
-import gc
 import importlib
 import linecache
 import os
-import signal
 import socket
 import sys
 import threading
-import time
 import traceback
 import warnings
 
@@ -26,21 +21,8 @@ import numpy as np
 
 from . import scenarios, wire
 
-CONTROL_FD_ENV = "DLFS_WORKER_FD"  # the control socket the judge handed down
 STUDENT_PACKAGE = "student"
 STOPPED_MESSAGE = "dlfs-worker: stopped for time earlier in this run"
-
-
-def _prctl(option: int, value: int) -> None:
-    """Linux's prctl, where there is one."""
-    try:
-        import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-
-
-PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 4, 36
 
 
 class Session:
@@ -222,116 +204,3 @@ class Session:
 
 def _stopped(*args, **kwargs):
     raise TimeoutError("dlfs-worker: stopped for time earlier in this run")
-
-
-# -- the zygote ------------------------------------------------------------------------------
-def _children() -> list[int]:
-    me, found = os.getpid(), []
-    try:
-        names = os.listdir("/proc")
-    except OSError:
-        return found
-    for name in names:
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat", "rb") as stat:
-                    fields = stat.read().rsplit(b")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == me:
-                found.append(int(name))
-    return found
-
-
-def _reap_all(child: int | None) -> int | None:
-    """Kill the session child (unless it was reaped already: None) and everything it started;
-    the child's wait status, None if it was not reaped here."""
-    status = None
-    deadline = time.monotonic() + 5
-    pids = {child} if child else set(_children())
-    while time.monotonic() < deadline:
-        for pid in pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        while True:
-            try:
-                pid, wait_status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return status
-            if pid == 0:
-                break
-            if pid == child:
-                status = wait_status
-        pids = set(_children()) if sys.platform.startswith("linux") else set()
-        if not pids and (status is not None or not child):
-            return status
-        time.sleep(0.001)
-    return status
-
-
-def _describe(status: int | None, killed: bool) -> dict:
-    if status is None:
-        return {"exit": None}
-    if os.WIFSIGNALED(status):
-        signal_number = os.WTERMSIG(status)
-        return {"exit": -signal_number, "killed": killed and signal_number == signal.SIGKILL}
-    return {"exit": os.WEXITSTATUS(status)}
-
-
-def _exit_status_waiting(child: int, seconds: float) -> int | None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        pid, status = os.waitpid(child, os.WNOHANG)
-        if pid:
-            return status
-        time.sleep(0.001)
-    return None
-
-
-def main() -> None:
-    import numpy.linalg  # noqa: F401 - numpy loads these lazily: once here, not per check
-    import numpy.random  # noqa: F401
-    try:  # the provided loader, which exercise modules import: once here, not per check
-        import data.mnist  # noqa: F401
-    except Exception:  # noqa: BLE001 - a session that needs it reports the error itself
-        pass
-    _prctl(PR_SET_DUMPABLE, 0)  # sessions may not read or trace the zygote
-    _prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of a session come back here to be killed
-    control = socket.socket(fileno=int(os.environ.pop(CONTROL_FD_ENV)))
-    child = None
-    while True:
-        try:
-            request = wire.decode(wire.receive(control))
-        except (EOFError, OSError, wire.WireError):
-            os._exit(0)
-        if request["op"] == "session":
-            ours, theirs = socket.socketpair()
-            gc.freeze()  # the session's collections leave the zygote's pages shared
-            child = os.fork()
-            if child == 0:
-                control.close()
-                ours.close()
-                os.setsid()
-                Session(theirs, request).serve()
-                os._exit(0)
-            theirs.close()
-            socket.send_fds(control, [b"s"], [ours.fileno()])
-            ours.close()
-        elif request["op"] == "share":
-            wire.SHARED[request["name"]] = request["value"]
-            wire.send(control, wire.encode(None))
-        elif request["op"] == "end" and child is not None:
-            status = None if request.get("kill") else _exit_status_waiting(child, 1.0)
-            if status is not None:
-                _reap_all(None)  # it ended on its own; anything it started still goes
-                outcome = _describe(status, killed=False)
-            else:
-                outcome = _describe(_reap_all(child), killed=True)
-            child = None
-            wire.send(control, wire.encode(outcome))
-
-
-if __name__ == "__main__":
-    main()

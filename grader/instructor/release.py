@@ -20,8 +20,8 @@ from pathlib import Path
 
 import click
 
-from . import manifest
-from .manifest import CAPSTONE
+from .. import manifest
+from ..manifest import CAPSTONE
 
 # What ships besides exercises/ and grader/: the data loader, the shipped arrays, packaging.
 SHIPPED_GLOBS = ("data/*.py", "data/*.npz", "pyproject.toml", ".gitignore")
