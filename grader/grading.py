@@ -67,5 +67,5 @@ def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -
         else:
             results.update(_run([capstone], options))
     return RunResult([results[e.id] for e in chosen], time.monotonic() - started,
-                     str(options.target), hidden=options.hidden)
+                     str(options.target), hidden=options.hidden, sandbox=options.sandbox)
 

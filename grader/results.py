@@ -2,12 +2,16 @@
 by every reporter. Nothing here runs code."""
 from __future__ import annotations
 
+import platform
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from . import catalog
 from .manifest import CAPSTONE, Exercise
 
+PRINTED_LINES = 10  # lines of a failing check's printed output shown under its message
 # Every status token; the JSON results and the text report use exactly these.
 STATUSES = ("passed", "partial", "failed", "not_started", "error", "timeout", "blocked")
 # Test-level statuses, in the order that decides a failed exercise's status.
@@ -68,6 +72,10 @@ class ExerciseResult:
         for test in problems if every_problem else problems[:1]:
             message = test.message or test.status
             lines.append(f"{test.name}: {message}" if named else message)
+            if test.output.strip():  # what the student's code printed during that check
+                shown = test.output.strip().splitlines()[-PRINTED_LINES:]
+                lines.append(catalog.text("feedback.printed", lines=len(shown)) + "\n"
+                             + "\n".join("| " + line for line in shown))
         lines += [catalog.text("advice.prefix", advice=a) for a in self.advice()]
         return lines
 
@@ -88,6 +96,7 @@ class RunResult:
     target: str
     hidden: bool = False  # whether the instructor's hidden checks ran
     kit_error: str | None = None  # why the kit itself could not grade, if it could not
+    sandbox: str = "none"  # how the graded code was confined: bwrap or none
 
     @property
     def score(self) -> float:
@@ -109,7 +118,8 @@ class RunResult:
     def to_dict(self) -> dict[str, Any]:
         data = {"score": self.score, "max_score": self.max_score,
                 "seconds": round(self.seconds, 3), "target": self.target,
-                "hidden_tests_included": self.hidden,
+                "hidden_tests_included": self.hidden, "sandbox": self.sandbox,
+                "python": platform.python_version(), "numpy": np.__version__,
                 "exercises": [e.to_dict() for e in self.exercises]}
         if self.kit_error:
             data["kit_error"] = self.kit_error

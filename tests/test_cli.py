@@ -151,3 +151,22 @@ def test_a_terminated_grade_leaves_no_child_running(tmp_path):
             return
         time.sleep(0.1)
     assert not set(worker_processes()) - running, "a worker outlived the terminated grade"
+
+
+def test_what_a_failing_check_printed_is_shown_under_its_message(tmp_path):
+    submission = patched_submission(tmp_path, {"ch03/activations.py": (
+        "def relu(x):\n    print('debug: relu got', x)\n    return x\n")})
+    result = invoke("run", "relu", "--target", submission)
+    assert "your code printed" in result.output and "| debug: relu got" in result.output
+
+
+def test_results_say_how_and_with_what_they_were_graded(tmp_path):
+    import platform
+    import numpy
+    output = tmp_path / "results.json"
+    invoke("run", "relu", "--target", SOLUTIONS, "--format", "json", "--output", output,
+           "--sandbox", "none")
+    results = json.loads(output.read_text())
+    assert results["sandbox"] == "none"
+    assert results["python"] == platform.python_version()
+    assert results["numpy"] == numpy.__version__
