@@ -88,6 +88,11 @@ class Session:
         finally:
             if watchdog:
                 watchdog.cancel()
+            for stream in (sys.stdout, sys.stderr):  # what it printed reaches the judge's file
+                try:
+                    stream.flush()
+                except Exception:  # noqa: BLE001 - a stream the student replaced or closed
+                    pass
         self.reply(message)
 
     def _watchdog(self, seconds):
