@@ -26,6 +26,7 @@ from .. import manifest
 from .gradebook import Entry, render_csv, render_json, usable
 from ..manifest import CAPSTONE
 from ..judge import reaper
+from ..worker.processes import descendants
 from ..reporters import write_atomically
 
 MAX_UNZIPPED_BYTES = 50 * 2**20  # a submission is a few dozen small .py files
@@ -106,23 +107,6 @@ def _refuse_links(folder: Path) -> None:
                                       "symbolic link: submit the files themselves")
 
 
-def _descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for name in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            fields = Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(int(fields[1]), []).append(int(name))
-    found, stack = set(), [pid]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            if child not in found:
-                found.add(child)
-                stack.append(child)
-    return found
-
-
 def kill_tree(pid: int) -> None:
     """Kill a `grade run` and every process under it. Its pytest children run in sessions of
     their own, so its process group is not enough: freeze the whole tree, then kill it."""
@@ -130,7 +114,7 @@ def kill_tree(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
         return
     frozen: set[int] = set()
-    while new := ({pid} | _descendants(pid)) - frozen:
+    while new := ({pid} | descendants(pid)) - frozen:
         for member in new:
             try:
                 os.kill(member, signal.SIGSTOP)

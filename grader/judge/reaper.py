@@ -13,6 +13,8 @@ import subprocess
 import sys
 import time
 
+from ..worker.processes import children
+
 PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
 
 
@@ -29,23 +31,6 @@ def die_with_parent() -> None:
 
 def become_subreaper() -> None:
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
-
-
-def children() -> set[int]:
-    """The processes whose parent is this one (Linux; empty elsewhere)."""
-    me, found = os.getpid(), set()
-    if not sys.platform.startswith("linux"):
-        return found
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat", "rb") as stat:
-                    fields = stat.read().rsplit(b")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == me:
-                found.add(int(name))
-    return found
 
 
 def kill_children(keep: set[int] = frozenset(), seconds: float = 5.0) -> None:

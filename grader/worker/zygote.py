@@ -13,10 +13,10 @@ import gc
 import os
 import signal
 import socket
-import sys
 import time
 
 from . import wire
+from .processes import children
 from .session import Session
 
 CONTROL_FD_ENV = "DLFS_WORKER_FD"  # the control socket the judge handed down
@@ -36,30 +36,12 @@ PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 4, 36
 
 
 
-def _children() -> list[int]:
-    me, found = os.getpid(), []
-    try:
-        names = os.listdir("/proc")
-    except OSError:
-        return found
-    for name in names:
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat", "rb") as stat:
-                    fields = stat.read().rsplit(b")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == me:
-                found.append(int(name))
-    return found
-
-
 def _reap_all(child: int | None) -> int | None:
     """Kill the session child (unless it was reaped already: None) and everything it started;
     the child's wait status, None if it was not reaped here."""
     status = None
     deadline = time.monotonic() + 5
-    pids = {child} if child else set(_children())
+    pids = {child} if child else children()
     while time.monotonic() < deadline:
         for pid in pids:
             try:
@@ -75,7 +57,7 @@ def _reap_all(child: int | None) -> int | None:
                 break
             if pid == child:
                 status = wait_status
-        pids = set(_children()) if sys.platform.startswith("linux") else set()
+        pids = children()
         if not pids and (status is not None or not child):
             return status
         time.sleep(0.001)
