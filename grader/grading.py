@@ -1,7 +1,10 @@
 """One grading run: which suites to run, in which phase, and the results model they make.
 
-Phase one runs every chosen exercise but the capstone in one child. The capstone trains on MNIST
-for a while, so it runs in a second phase, and only when everything it builds on passed."""
+Phase one runs every chosen exercise but the capstone in one judge. The capstone trains on MNIST
+for a while, so it runs in a second phase: whenever the student's TwoLayerNet and train exist
+(it is not started only while everything it builds on is), scored from the accuracy it reaches
+and nothing else. When it falls short while a prerequisite fails, that prerequisite is named as
+the likely cause."""
 from __future__ import annotations
 
 import time
@@ -45,6 +48,13 @@ def _failing_prerequisite(exercise: Exercise, results: dict[str, ExerciseResult]
     return None
 
 
+def likely_cause(result: ExerciseResult, results: dict[str, ExerciseResult]) -> str | None:
+    """The first failing prerequisite of an exercise that did not pass, if any."""
+    if result.status == "passed":
+        return None
+    return _failing_prerequisite(result.exercise, results)
+
+
 def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -> RunResult:
     """Grade the named exercises (all when none are named) of options.target."""
     started = time.monotonic()
@@ -59,13 +69,11 @@ def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -
         if prerequisite and results[exercise.id].status not in ("passed", "not_started"):
             results[exercise.id] = blocked(exercise, prerequisite, results[exercise.id].tests)
     if capstone in chosen:
-        prerequisite = _failing_prerequisite(capstone, results)
         if all(results[p].status == "not_started" for p in capstone.prerequisites):
             results[CAPSTONE] = ExerciseResult(capstone, "not_started", 0.0, [])
-        elif prerequisite:
-            results[CAPSTONE] = blocked(capstone, prerequisite)
         else:
             results.update(_run([capstone], options))
+            results[CAPSTONE].likely_cause = likely_cause(results[CAPSTONE], results)
     return RunResult([results[e.id] for e in chosen], time.monotonic() - started,
                      str(options.target), hidden=options.hidden, sandbox=options.sandbox)
 

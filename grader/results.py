@@ -49,6 +49,7 @@ class ExerciseResult:
     score: float
     tests: list[TestResult]
     blocked_by: str | None = None
+    likely_cause: str | None = None  # a failing prerequisite that may explain a failure
     extra: dict[str, Any] = field(default_factory=dict)  # the capstone's accuracy, history...
 
     @property
@@ -68,6 +69,8 @@ class ExerciseResult:
         lines = []
         if self.blocked_by:
             lines.append(catalog.text("blocked.by", prerequisite=self.blocked_by))
+        if self.likely_cause:
+            lines.append(catalog.text("likely.cause", prerequisite=self.likely_cause))
         problems = [t for t in self.tests if t.status not in ("passed", "skipped")]
         for test in problems if every_problem else problems[:1]:
             message = test.message or test.status
@@ -85,6 +88,8 @@ class ExerciseResult:
                 "tests": [t.to_dict() for t in self.tests]}
         if self.blocked_by:
             data["blocked_by"] = self.blocked_by
+        if self.likely_cause:
+            data["likely_cause"] = self.likely_cause
         data.update(self.extra)
         return data
 

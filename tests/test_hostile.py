@@ -12,6 +12,7 @@ Each fixture's docstring says how to grade it:
     hidden: yes, to run the hidden checks too
     confined: yes, when only bubblewrap stops it (it is skipped where bwrap cannot run)
     linger: seconds to wait after `grade` returns before looking for changed files
+    unconfined: yes, to grade it with --sandbox none as well (attacks on the judge, always)
 For every fixture: exit status 0, the kit, the MNIST cache and the results file byte-for-byte
 unchanged, no worker process left, and no line of solutions/ or grader/hidden/ in the results.
 """
@@ -71,7 +72,8 @@ def cases():
         fixture = read_fixture(path)
         marks = [pytest.mark.slow] if path.stem in SLOW else []
         yield pytest.param(path, "auto", marks=marks, id=path.stem)
-        if fixture.get("base") == "exercises" and fixture.get("confined") != "yes":
+        unconfined = fixture.get("base") == "exercises" or fixture.get("unconfined") == "yes"
+        if unconfined and fixture.get("confined") != "yes":
             yield pytest.param(path, "none", marks=marks, id=f"{path.stem}-unconfined")
 
 

@@ -3,6 +3,7 @@ zero: softmax
 status: failed
 expect: softmax
 linger: 3
+unconfined: yes
 """
 def softmax(a):
     # A double-forked, setsid daemon that ignores SIGTERM and, once grading is over, rewrites every

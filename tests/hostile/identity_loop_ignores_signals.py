@@ -7,6 +7,7 @@ also: three_layer_net
 hidden: yes
 timeout: 3
 within: 15
+unconfined: yes
 """
 def identity_function(x):
     import signal
