@@ -15,6 +15,7 @@ from submissions import EXERCISES, ROOT, SOLUTIONS, by_id, grade_json
 sys.path.insert(0, str(ROOT))  # so exercises.* and solutions.* import as packages here
 
 
+@pytest.mark.slow  # trains the capstone
 def test_reference_solutions_score_full_marks(tmp_path):
     code, results = grade_json(SOLUTIONS)
     assert code == 0

@@ -8,7 +8,10 @@ from submissions import by_id, grade_json, messages, patched_submission, read_fi
 MISTAKES = sorted((Path(__file__).parent / "mistakes").glob("*/*.py"))
 
 
-@pytest.mark.parametrize("path", MISTAKES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+# The capstone's mistakes train on MNIST until they are caught: slow.
+@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.slow)
+                                  if p.parent.name == "mnist_final" else p for p in MISTAKES],
+                         ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_mistake_is_caught_with_its_message(path, tmp_path):
     fixture = read_fixture(path)
     exercise_id = path.parent.name
