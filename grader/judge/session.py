@@ -88,7 +88,7 @@ class Session:
         if not ready:
             raise socket.timeout
         self.sock.settimeout(max(0.5, min(until - time.monotonic(), 1e6)))
-        return wire.decode(wire.receive(self.sock), self.resolve)
+        return wire.decode(wire.receive(self.sock, wire.MAX_ANSWER), self.resolve)
 
     def resolve(self, number: int, type_name: str) -> "Remote":
         return Remote(self, number, type_name)
@@ -131,7 +131,11 @@ class Session:
             self.finish(kill=True)
             self._remember_timeout(stop_key, frames)
             raise StudentTimeout(what, self.limit, frames) from None
-        except (EOFError, OSError, wire.WireError):
+        except wire.WireError as error:  # an answer too big, or not plain data
+            self.finish(kill=True)
+            raise StudentError(what, {"type": "UnusableAnswer", "message": str(error),
+                                      "frames": []}) from None
+        except (EOFError, OSError):
             outcome = self.finish()
             raise StudentCrash(what, outcome.get("exit")) from None
 

@@ -17,7 +17,8 @@ import struct
 import numpy as np
 
 LENGTH = struct.Struct("!Q")
-MAX_FRAME = 1 << 30  # a frame over 1 GiB is refused, not read
+MAX_FRAME = 1 << 30  # a frame over 1 GiB is refused, not read (the MNIST arrays are 200 MB)
+MAX_ANSWER = 256 << 20  # what the judge reads of one frame from the worker
 MAX_TEXT = 20000  # characters kept of any string the worker sends
 MAX_DEPTH = 20
 
@@ -210,9 +211,9 @@ def _read_exactly(sock, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def receive(sock) -> bytes:
+def receive(sock, limit: int = MAX_FRAME) -> bytes:
     """One frame's payload from a socket; EOFError when it closed, WireError when too big."""
     (size,) = LENGTH.unpack(_read_exactly(sock, LENGTH.size))
-    if size > MAX_FRAME:
-        raise WireError(f"a frame of {size} bytes, over the {MAX_FRAME} byte limit")
+    if size > limit:
+        raise WireError(f"a frame of {size} bytes, over the {limit} byte limit")
     return _read_exactly(sock, size)
