@@ -1,6 +1,7 @@
 """The `grade` command: a thin Click layer, each command parsing options and calling one function."""
 from __future__ import annotations
 
+import difflib
 import sys
 from pathlib import Path
 
@@ -25,6 +26,7 @@ SANDBOX_OPTION = click.option(
 
 
 @click.group(invoke_without_command=True)
+@click.version_option(package_name="dlfs-kit", message="%(prog)s (dlfs-kit) %(version)s")
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Grade your Deep Learning from Scratch exercises (chapters 3 and 4).
@@ -37,8 +39,10 @@ def main(ctx: click.Context) -> None:
 def _exercise_ids(ctx, param, values):
     unknown = [v for v in values if v not in manifest.BY_ID]
     if unknown:
+        close = difflib.get_close_matches(unknown[0], list(manifest.BY_ID), n=1)
+        guess = f"did you mean {close[0]!r}? " if close else ""
         raise click.BadParameter(
-            f"unknown exercise {unknown[0]!r}; `grade list` shows the ids", ctx, param)
+            f"unknown exercise {unknown[0]!r}; {guess}`grade list` shows the ids", ctx, param)
     return values
 
 

@@ -170,3 +170,10 @@ def test_results_say_how_and_with_what_they_were_graded(tmp_path):
     assert results["sandbox"] == "none"
     assert results["python"] == platform.python_version()
     assert results["numpy"] == numpy.__version__
+
+
+def test_version_and_a_guess_for_a_mistyped_exercise():
+    from importlib.metadata import version
+    assert version("dlfs-kit") in invoke("--version").output
+    result = CliRunner().invoke(main, ["run", "sofmax"])
+    assert result.exit_code == 2 and "did you mean 'softmax'?" in result.output
