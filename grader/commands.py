@@ -84,10 +84,12 @@ def run(ids, target: str, kit_root: Path, fmt="text", output=None, skip_final=Fa
         raise
     if sys.stderr.isatty():
         click.echo("\r\033[K", nl=False, err=True)
-    if output is not None:  # the file for machines, the table for the log
+    if output is None:
+        click.echo(render(result, fmt, verbose=verbose), nl=False)
+    else:  # the report goes to the file instead; one line says where
         write_atomically(output, click.unstyle(render(result, fmt, verbose=verbose)))
-        fmt = "text"
-    click.echo(render(result, fmt, verbose=verbose), nl=False)
+        click.echo(catalog.text("report.written", path=output, score=result.score,
+                                max_score=result.max_score))
     write_atomically(_state_file(target_folder), render(result, "json"))
     return result.score
 

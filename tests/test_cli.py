@@ -177,3 +177,12 @@ def test_version_and_a_guess_for_a_mistyped_exercise():
     assert version("dlfs-kit") in invoke("--version").output
     result = CliRunner().invoke(main, ["run", "sofmax"])
     assert result.exit_code == 2 and "did you mean 'softmax'?" in result.output
+
+
+def test_the_report_names_the_folder_and_goes_only_to_output_when_given(tmp_path):
+    shown = invoke("run", "relu", "--target", SOLUTIONS, "--sandbox", "none")
+    assert f"grading {SOLUTIONS} (not confined)" in shown.output
+    output = tmp_path / "results.json"
+    quiet = invoke("run", "relu", "--target", SOLUTIONS, "--format", "json", "--output", output)
+    assert quiet.output.strip() == f"3/3 points; the report is in {output}"
+    assert json.loads(output.read_text())["score"] == 3

@@ -34,7 +34,9 @@ def _details(result: ExerciseResult, verbose: bool) -> list[str]:
 
 
 def render(result: RunResult, verbose: bool = False) -> str:
-    lines = [click.style(f"{'exercise':<21}{'section':<9}{'points':>13}  status", bold=True)]
+    lines = [catalog.text("report.target", target=result.target,
+                          how=catalog.text(f"report.sandbox.{result.sandbox}")),
+             click.style(f"{'exercise':<21}{'section':<9}{'points':>13}  status", bold=True)]
     for exercise in result.exercises:
         points = f"{exercise.score:g}/{exercise.max_score:g}"
         lines.append(f"{exercise.id:<21}{exercise.exercise.section:<9}{points:>13}  "
