@@ -61,14 +61,18 @@ def _exercise_ids(ctx, param, values):
               help="Seconds each check may run before it is stopped.")
 @click.option("--hidden", is_flag=True,
               help="Also run the instructor's hidden checks (instructor copies only).")
-@click.option("--verbose", is_flag=True, help="Show every failing check and full tracebacks.")
+@click.option("-v", "verbosity", count=True,
+              help="-v: every failing check's message; -vv: also your code's traceback.")
+@click.option("--verbose", is_flag=True, help="The same as -vv.")
 @SANDBOX_OPTION
-def run(ids, target, fmt, output, skip_final, fail_under, timeout, hidden, verbose, sandbox):
+def run(ids, target, fmt, output, skip_final, fail_under, timeout, hidden, verbosity, verbose,
+        sandbox):
     """Grade all exercises, or the ones named (e.g. `grade run softmax`)."""
     try:
         score = commands.run(ids, target, KIT_ROOT, fmt=fmt,
                              output=output, skip_final=skip_final, timeout=timeout,
-                             hidden=hidden, verbose=verbose, sandbox=sandbox)
+                             hidden=hidden, verbose=max(verbosity, 2 * verbose),
+                             sandbox=sandbox)
     except commands.KitError as error:
         raise KitFailure(str(error)) from None
     if fail_under is not None and score < fail_under:

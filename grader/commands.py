@@ -69,12 +69,14 @@ def confinement(requested: str, hidden: bool, batch: bool = False) -> str:
 
 
 def run(ids, target: str, kit_root: Path, fmt="text", output=None, skip_final=False,
-        timeout=60.0, hidden=False, verbose=False, sandbox="auto") -> float:
-    """Grade, report, remember the result for `grade list`; the score."""
+        timeout=60.0, hidden=False, verbose=0, sandbox="auto") -> float:
+    """Grade, report, remember the result for `grade list`; the score.
+
+    verbose: 1 shows every failing check's message, 2 adds the student's traceback."""
     try:
         target_folder = target_path(target, kit_root)
         options = RunOptions(target=target_folder, hidden=hidden, timeout=timeout,
-                             verbose=verbose, on_progress=_progress_printer(),
+                             verbose=verbose >= 2, on_progress=_progress_printer(),
                              sandbox=confinement(sandbox, hidden))
         result = grade(tuple(ids), options, skip_final=skip_final)
     except KitError as error:
@@ -85,9 +87,9 @@ def run(ids, target: str, kit_root: Path, fmt="text", output=None, skip_final=Fa
     if sys.stderr.isatty():
         click.echo("\r\033[K", nl=False, err=True)
     if output is None:
-        click.echo(render(result, fmt, verbose=verbose), nl=False)
+        click.echo(render(result, fmt, verbose=verbose >= 1), nl=False)
     else:  # the report goes to the file instead; one line says where
-        write_atomically(output, click.unstyle(render(result, fmt, verbose=verbose)))
+        write_atomically(output, click.unstyle(render(result, fmt, verbose=verbose >= 1)))
         click.echo(catalog.text("report.written", path=output, score=result.score,
                                 max_score=result.max_score))
     write_atomically(_state_file(target_folder), render(result, "json"))

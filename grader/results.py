@@ -11,6 +11,8 @@ import numpy as np
 from . import catalog
 from .manifest import CAPSTONE, Exercise
 
+# Messages that say a value is wrong without naming why (feedback.<id>.wrong_value, say).
+GENERIC_ENDINGS = (".wrong_value", ".wrong_accuracy", ".batch_wrong", ".wrong")
 PRINTED_LINES = 10  # lines of a failing check's printed output shown under its message
 # Every status token; the JSON results and the text report use exactly these.
 STATUSES = ("passed", "partial", "failed", "not_started", "error", "timeout", "blocked")
@@ -29,6 +31,15 @@ class TestResult:
     records: dict[str, Any] = field(default_factory=dict)
     hidden: bool = False
     output: str = ""  # what the student's code printed during the check (its end)
+    key: str = ""  # the catalog key of its message, when a check named a mistake
+
+    @property
+    def telling(self) -> int:
+        """How specific its message is, most first: a named mistake, then anything the
+        student's code raised, then a value that is only wrong."""
+        if self.key.startswith("feedback.") and not self.key.endswith(GENERIC_ENDINGS):
+            return 0
+        return 2 if self.key else 1
 
     @property
     def name(self) -> str:
@@ -71,7 +82,8 @@ class ExerciseResult:
             lines.append(catalog.text("blocked.by", prerequisite=self.blocked_by))
         if self.likely_cause:
             lines.append(catalog.text("likely.cause", prerequisite=self.likely_cause))
-        problems = [t for t in self.tests if t.status not in ("passed", "skipped")]
+        problems = sorted((t for t in self.tests if t.status not in ("passed", "skipped")),
+                          key=lambda t: t.telling)
         for test in problems if every_problem else problems[:1]:
             message = test.message or test.status
             lines.append(f"{test.name}: {message}" if named else message)

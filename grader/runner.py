@@ -57,7 +57,7 @@ def _test_result(test: dict) -> TestResult:
                       message=data.get("message", ""), advice=list(data.get("advice") or []),
                       records=dict(data.get("records") or {}),
                       hidden=test["nodeid"].startswith("hidden/"),
-                      output=data.get("output", ""))
+                      output=data.get("output", ""), key=data.get("key", ""))
 
 
 def _command(paths: list[str], report: Path, ini: Path, root: Path) -> list[str]:

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from grader import manifest
 from grader.cli import main
-from submissions import EXERCISES, SOLUTIONS, patched_submission
+from submissions import EXERCISES, ROOT, SOLUTIONS, patched_submission
 
 QUICK = ["step_function", "sigmoid", "softmax"]
 
@@ -186,3 +186,14 @@ def test_the_report_names_the_folder_and_goes_only_to_output_when_given(tmp_path
     quiet = invoke("run", "relu", "--target", SOLUTIONS, "--format", "json", "--output", output)
     assert quiet.output.strip() == f"3/3 points; the report is in {output}"
     assert json.loads(output.read_text())["score"] == 3
+
+
+def test_the_most_telling_message_comes_first_and_v_shows_every_one(tmp_path):
+    # argmax without an axis fails three checks; only one of them can name the mistake.
+    fixture = (ROOT / "tests/mistakes/mnist_inference/argmax_without_axis.py").read_text()
+    submission = patched_submission(tmp_path, {"ch03/mnist_inference.py": fixture})
+    first = invoke("run", "mnist_inference", "--target", submission).output
+    assert "np.argmax(y_batch, axis=1)" in first.split("mnist_inference")[1].split("\n\n")[0]
+    every = invoke("run", "mnist_inference", "--target", submission, "-v").output
+    assert every.count("batch_accuracy(network") > first.count("batch_accuracy(network")
+    assert "Traceback" not in every

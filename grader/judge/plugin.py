@@ -213,6 +213,7 @@ def pytest_runtest_makereport(item, call):
     grade = item._grade
     if call.excinfo is not None and grade["status"] == "passed" and not report.skipped:
         grade["status"], grade["message"] = _verdict(item, call.excinfo)
+        grade["key"] = getattr(call.excinfo.value, "key", "")  # which catalog message
         if _Judge.settings.get("verbose") and grade["status"] in ("failed", "error"):
             grade["message"] += "\n" + _traceback(call.excinfo.value)
     elif report.skipped and grade["status"] == "passed":

@@ -32,7 +32,11 @@ progress_sink: Any = None
 
 
 class Feedback(AssertionError):
-    """A failed check, with the catalog message that explains it."""
+    """A failed check, with the catalog message that explains it (and its key)."""
+
+    def __init__(self, message: str, key: str = ""):
+        super().__init__(message)
+        self.key = key
 
 
 def check(exercise: str, weight: float = 1, timeout: float | None = None):
@@ -159,7 +163,7 @@ def set_item(obj: Remote, attribute: str, key, value) -> None:
 
 def fail(key: str, /, **fields: object) -> None:
     """Fail this check with the catalog message `key`."""
-    raise Feedback(catalog.text(key, **fields))
+    raise Feedback(catalog.text(key, **fields), key)
 
 
 def advise(key: str, /, **fields: object) -> None:
