@@ -2,15 +2,20 @@
 
 Each mirror is a base URL; the file is <base><standard name>.gz. A mirror is tried a few times
 with a short backoff when the failure may pass (timeout, reset connection, cut transfer, 5xx);
-a missing file or a file that fails the checks moves on to the next mirror at once. The download
-goes to a temporary file beside its final name and is renamed only once it passed every check of
-idx.read, so the cache never holds a partial or wrong file.
+a missing file or a file that fails the checks moves on to the next mirror at once. A mirror
+that stays silent for TIMEOUT seconds (while connecting or during the transfer) is not retried,
+and it is skipped for the other files this process downloads, so a mirror that accepts
+connections and never answers costs about TIMEOUT seconds in all. The download goes to a
+temporary file beside its final name and is renamed only once it passed every check of idx.read,
+so the cache never holds a partial or wrong file. Progress goes to standard error: one line per
+file, updated as it downloads when standard error is a terminal.
 """
 from __future__ import annotations
 
 import http.client
 import os
 import re
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -27,7 +32,9 @@ DEFAULT_MIRRORS = (
 )
 RETRIES = 3  # attempts per mirror for failures that may pass
 BACKOFF = 0.5  # seconds before the second attempt, doubled before each later one
-TIMEOUT = 30.0  # seconds a connect or a read may stall
+TIMEOUT = 30.0  # seconds a connect or a read may stall; $DLFS_DOWNLOAD_TIMEOUT overrides it
+TIMEOUT_ENV = "DLFS_DOWNLOAD_TIMEOUT"
+STALL_MEMORY = 300.0  # seconds a mirror that stalled is skipped (a notebook may retry later)
 _NOT_THERE = {400, 401, 403, 404, 410}  # HTTP codes that another attempt will not change
 
 
@@ -37,6 +44,29 @@ class _Transient(Exception):
 
 class _Failed(Exception):
     """A failure of this mirror; the next one may still work."""
+
+
+class _Stalled(_Failed):
+    """The mirror did not answer in time: not worth another attempt, nor another file."""
+
+
+# Mirrors that stalled in this process: when, and why; later files do not wait for them again.
+_stalled: dict[str, tuple[float, str]] = {}
+
+
+def timeout_seconds() -> float:
+    """How long a connect or a read may stall: $DLFS_DOWNLOAD_TIMEOUT if set, else TIMEOUT."""
+    value = os.environ.get(TIMEOUT_ENV, "").strip()
+    if not value:
+        return TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise MnistError(f"{TIMEOUT_ENV}={value!r} is not a number of seconds above 0: set it "
+                         f"to one, such as 30, or unset it")
+    return seconds
 
 
 def mirror_list(mirrors: str | Iterable[str] | None = None) -> list[str]:
@@ -54,10 +84,12 @@ def mirror_list(mirrors: str | Iterable[str] | None = None) -> list[str]:
 
 
 def fetch(spec: idx.IdxFile, folder: Path, mirrors: str | Iterable[str] | None = None, *,
-          retries: int = RETRIES, backoff: float = BACKOFF, timeout: float = TIMEOUT) -> Path:
+          retries: int = RETRIES, backoff: float = BACKOFF, timeout: float | None = None) -> Path:
     """Download spec's file from the first mirror that has a good copy into folder; return its
-    path. Raises MnistError listing what went wrong with each mirror."""
+    path. Raises MnistError listing what went wrong with each mirror. timeout: seconds a
+    connect or a read may stall (default: timeout_seconds())."""
     bases = mirror_list(mirrors)
+    timeout = timeout_seconds() if timeout is None else timeout
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -66,8 +98,16 @@ def fetch(spec: idx.IdxFile, folder: Path, mirrors: str | Iterable[str] | None =
     failures = []
     for base in bases:
         url = f"{base}{spec.name}.gz"
+        when, reason = _stalled.get(base, (-STALL_MEMORY, ""))
+        if time.monotonic() - when < STALL_MEMORY:
+            failures.append(f"  {url}: not tried: {reason}")
+            continue
         try:
             return _fetch_from(url, spec, folder, max(1, retries), backoff, timeout)
+        except _Stalled as why:
+            _stalled[base] = (time.monotonic(),
+                              f"it did not answer within {timeout:g} s for {spec.name}.gz")
+            failures.append(f"  {url}: {why}")
         except _Failed as why:
             failures.append(f"  {url}: {why}")
     raise MnistError(f"{spec.name}.gz could not be downloaded from any mirror:\n"
@@ -87,8 +127,10 @@ def _fetch_from(url: str, spec: idx.IdxFile, folder: Path, retries: int, backoff
         except OSError as exc:
             raise _unwritable(folder, exc) from None
         try:
-            with out:
-                for chunk in _download(url, timeout, limit=spec.size + (1 << 20)):
+            again = f" (attempt {attempt + 1} of {retries})" if attempt else ""
+            with out, _Progress(url + again) as progress:
+                for chunk in _download(url, timeout, limit=spec.size + (1 << 20),
+                                       progress=progress):
                     out.write(chunk)
             try:
                 idx.read(tmp, spec, sinks=[])
@@ -106,29 +148,85 @@ def _fetch_from(url: str, spec: idx.IdxFile, folder: Path, retries: int, backoff
     raise _Failed(f"{last} ({retries} attempts)")
 
 
-def _download(url: str, timeout: float, limit: int) -> Iterator[bytes]:
-    """Yield the body of url in chunks, turning every network failure into _Transient or
-    _Failed; errors of the caller's writes pass through untouched."""
+def _download(url: str, timeout: float, limit: int, progress=None) -> Iterator[bytes]:
+    """Yield the body of url in chunks, turning every network failure into _Transient, _Stalled
+    or _Failed; errors of the caller's writes pass through untouched."""
     request = urllib.request.Request(url, headers={"User-Agent": "dlfs-kit MNIST loader"})
     got = 0
+    stage = "connecting"
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             announced = response.headers.get("Content-Length")
+            stage = "downloading"
             while chunk := response.read(1 << 16):
                 got += len(chunk)
                 if got > limit:
                     raise _Failed(f"sent more than {limit} bytes, far more than the MNIST file")
+                if progress is not None:
+                    progress.update(got, announced)
                 yield chunk
     except urllib.error.HTTPError as exc:
         if exc.code in _NOT_THERE:
             raise _Failed(f"HTTP {exc.code} {exc.reason}") from None
         raise _Transient(f"HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError):
+            raise _Stalled(f"no connection within {timeout:g} s (timed out while connecting; "
+                           f"{TIMEOUT_ENV} sets the limit)") from None
         raise _Transient(f"cannot connect ({exc.reason})") from None
+    except TimeoutError:
+        what = ("accepted the connection but sent nothing" if stage == "connecting"
+                else f"stopped sending after {got} bytes: nothing more")
+        raise _Stalled(f"{what} for {timeout:g} s (timed out; {TIMEOUT_ENV} sets the "
+                       f"limit)") from None
     except (http.client.HTTPException, OSError) as exc:  # reset, timeout, cut, TLS error
         raise _Transient(f"the transfer failed ({type(exc).__name__}: {exc})") from None
     if announced is not None and announced.isdigit() and got != int(announced):
         raise _Transient(f"the connection closed after {got} of {announced} bytes")
+
+
+class _Progress:
+    """One line per download on standard error; on a terminal it counts the megabytes."""
+
+    def __init__(self, url: str):
+        self.url, self.shown, self.got, self.total = url, -1, 0, ""
+        self.live = _isatty(sys.stderr)
+
+    def __enter__(self):
+        self._write(f"MNIST: downloading {self.url}" + ("" if self.live else "\n"))
+        return self
+
+    def update(self, got: int, announced: str | None) -> None:
+        self.got = got
+        if not self.live or got >> 20 == self.shown:
+            return
+        self.shown = got >> 20
+        if announced and announced.isdigit():
+            self.total = f" of {int(announced) / 2**20:.1f}"
+        self._show("")
+
+    def __exit__(self, kind, value, traceback):
+        if self.live:
+            self._show(", done\n" if kind is None else ", failed\n")
+
+    def _show(self, end: str) -> None:
+        self._write(f"\r\033[KMNIST: downloading {self.url}: {self.got / 2**20:.1f}"
+                    f"{self.total} MB{end}")
+
+    @staticmethod
+    def _write(text: str) -> None:
+        try:
+            sys.stderr.write(text)
+            sys.stderr.flush()
+        except (OSError, ValueError, AttributeError):
+            pass  # no usable standard error: the download goes on without progress
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def _unwritable(folder: Path, exc: OSError) -> MnistError:

@@ -122,6 +122,17 @@ def _build_from(path: Path, spec: idx.IdxFile, kinds: tuple[str, ...]) -> None:
         writer.commit()
 
 
+def on_this_machine() -> bool:
+    """Whether load_mnist can do without downloading: each file is in the cache as an array, in
+    $DLFS_MNIST_DIR or in the download cache. Cheap: it reads no file whole."""
+    user_dir = os.environ.get(MNIST_DIR_ENV)
+    folders = [Path(user_dir).expanduser()] if user_dir else []
+    folders.append(cache.cache_dir() / "raw")
+    return all(any(cache.open_entry(spec, kind) is not None for kind in cache.DTYPES)
+               or any(folder.is_dir() and idx.find(folder, spec) for folder in folders)
+               for spec in idx.FILES)
+
+
 def _locate(spec: idx.IdxFile, mirrors) -> tuple[Path, str]:
     """The file to build spec's arrays from, and where it came from: user, cache or download."""
     looked = []

@@ -4,12 +4,21 @@ Phase one runs every chosen exercise but the capstone in one judge. The capstone
 for a while, so it runs in a second phase: whenever the student's TwoLayerNet and train exist
 (it is not started only while everything it builds on is), scored from the accuracy it reaches
 and nothing else. When it falls short while a prerequisite fails, that prerequisite is named as
-the likely cause."""
+the likely cause.
+
+MNIST is loaded here, in `grade`, before a judge that needs it starts: a download then shows its
+progress on the user's terminal, and MNIST that cannot be had (no network, a mirror that never
+answers) ends the run as a kit error (exit status 2) instead of costing an exercise. The judge
+reads the cache this fills; if its own load still fails, it reports a kit error too
+(grader/judge/plugin.py)."""
 from __future__ import annotations
 
 import time
 
-from . import manifest
+from data.errors import MnistError
+from data.mnist import load_mnist
+
+from . import catalog, manifest
 from .manifest import CAPSTONE, Exercise
 from .results import ExerciseResult, RunResult, TestResult, blocked, build_exercise
 from .runner import KitError, RunOptions, run_suites
@@ -40,6 +49,19 @@ def _run(exercises: list[Exercise], options: RunOptions) -> dict[str, ExerciseRe
     return {e.id: build_exercise(e, by_exercise[e.id]) for e in exercises}
 
 
+def ready_mnist(exercises: list[Exercise]) -> None:
+    """Load MNIST (downloading it if need be) when one of exercises uses it; KitError if it
+    cannot be had, with the loader's whole message."""
+    needing = [e.id for e in exercises if e.uses_mnist]
+    if not needing:
+        return
+    try:
+        load_mnist(normalize=False)
+    except MnistError as error:
+        raise KitError(catalog.text("kit.mnist_unavailable", exercises=", ".join(needing),
+                                    reason=error)) from None
+
+
 def _failing_prerequisite(exercise: Exercise, results: dict[str, ExerciseResult]) -> str | None:
     for prerequisite in _with_prerequisites([exercise]):
         result = results.get(prerequisite.id)
@@ -63,6 +85,7 @@ def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -
     # Whether the capstone runs depends on its prerequisites, so they are graded with it.
     first = [e for e in (_with_prerequisites(chosen) if capstone in chosen else chosen)
              if e is not capstone]
+    ready_mnist(first)
     results = _run(first, options)
     for exercise in first:
         prerequisite = _failing_prerequisite(exercise, results)
@@ -72,6 +95,7 @@ def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -
         if all(results[p].status == "not_started" for p in capstone.prerequisites):
             results[CAPSTONE] = ExerciseResult(capstone, "not_started", 0.0, [])
         else:
+            ready_mnist([capstone])
             results.update(_run([capstone], options))
             results[CAPSTONE].likely_cause = likely_cause(results[CAPSTONE], results)
     return RunResult([results[e.id] for e in chosen], time.monotonic() - started,

@@ -147,7 +147,11 @@ def _results(report: Path, log: Path, returncode: int) -> list[TestResult]:
     if data is None or data.get("exitcode") in (2, 3, 4):
         tail = log.read_bytes()[-3000:].decode(errors="replace") if log.exists() else ""
         raise KitError(f"the judge could not run the suites (exit status {returncode}):\n{tail}")
-    return [_test_result(test) for test in data.get("tests", [])]
+    tests = [_test_result(test) for test in data.get("tests", [])]
+    for test in tests:
+        if test.status == "kit_error":  # e.g. the judge could not load MNIST: nobody's fault
+            raise KitError(test.message)
+    return tests
 
 
 def sandbox_mode(requested: str) -> tuple[str, str | None]:

@@ -9,6 +9,7 @@ The server's folders, under http://127.0.0.1:<port>/:
     wrong/      a valid gzip of each file with one byte changed (the SHA-256 check fails)
     cut/        announces the full length, sends half, closes the connection
     flaky/      like cut/ on the first request for a file, like good/ after
+    stall/      announces the full length, sends half, then sends nothing more (until closed)
     anything else: 404
 """
 from __future__ import annotations
@@ -52,6 +53,7 @@ class Mirror:
         self.source = source
         self.requests: list[str] = []  # paths asked for, in order
         self.bodies: dict[tuple[str, str], bytes | None] = {}
+        self.closing = threading.Event()
         mirror = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -68,7 +70,10 @@ class Mirror:
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body[: len(body) // 2] if cut else body)
+                self.wfile.write(body[: len(body) // 2] if cut or folder == "stall" else body)
+                if folder == "stall":
+                    self.wfile.flush()
+                    mirror.closing.wait(30)
 
             def log_message(self, *args):  # keep the test output clean
                 pass
@@ -94,6 +99,7 @@ class Mirror:
         good = gz.read_bytes() if gz.is_file() else gzip.compress((self.source / stem).read_bytes())
         variants = {
             "good": lambda: good, "cut": lambda: good, "flaky": lambda: good,
+            "stall": lambda: good,
             "truncated": lambda: good[: len(good) // 2],
             "damaged": lambda: _flip_middle_byte(good),
             "wrong": lambda: gzip.compress(_flip_middle_byte(gzip.decompress(good)), 1),
@@ -101,6 +107,7 @@ class Mirror:
         return variants[folder]() if folder in variants else None
 
     def close(self):
+        self.closing.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -217,3 +224,75 @@ def test_a_stale_partial_download_is_swept(mirror, raw):
     os.utime(stale, (long_ago, long_ago))
     path = download.fetch(LABELS, raw, [mirror.url("good")])
     assert sorted(raw.iterdir()) == [path]
+
+
+@pytest.fixture
+def stalled(monkeypatch):
+    """The base URL of a server that accepts connections and never answers (the kernel
+    completes the handshake for a listening socket that never calls accept); mirrors that
+    stalled earlier are forgotten."""
+    import socket
+    monkeypatch.setattr(download, "_stalled", {})
+    monkeypatch.delenv(download.TIMEOUT_ENV, raising=False)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/stalled/"
+    listener.close()
+
+
+def test_a_stalled_mirror_fails_within_the_timeout_without_retries(mirror, raw, stalled,
+                                                                    monkeypatch):
+    monkeypatch.setattr(download, "TIMEOUT", 0.3)
+    started = time.monotonic()
+    with pytest.raises(MnistError) as caught:
+        download.fetch(LABELS, raw, [stalled], backoff=0.5)
+    took = time.monotonic() - started
+    message = str(caught.value)
+    # One attempt of 0.3 s; retried, it would take 3 x 0.3 s plus 1.5 s of backoff.
+    assert took < 1.5, f"took {took:.1f} s with a 0.3 s timeout: {message}"
+    assert f"{stalled}{LABELS.name}.gz" in message and "0.3 s" in message, message
+    assert "sent nothing for 0.3 s (timed out" in message, message
+    assert list(raw.iterdir()) == [], "a temporary file was left"
+
+
+def test_a_mirror_that_stalls_mid_transfer_fails_within_the_timeout(mirror, raw, monkeypatch):
+    monkeypatch.setattr(download, "_stalled", {})
+    monkeypatch.setenv(download.TIMEOUT_ENV, "0.3")
+    started = time.monotonic()
+    with pytest.raises(MnistError) as caught:
+        download.fetch(LABELS, raw, [mirror.url("stall")], backoff=0.5)
+    took, message = time.monotonic() - started, str(caught.value)
+    assert took < 1.5, f"took {took:.1f} s with a 0.3 s timeout: {message}"
+    assert f"{mirror.url('stall')}{LABELS.name}.gz: stopped sending after" in message, message
+    assert mirror.requests == [f"/stall/{LABELS.name}.gz"], "a stalled mirror was retried"
+
+
+def test_a_stalled_mirror_is_not_waited_for_again(mirror, raw, stalled, monkeypatch):
+    monkeypatch.setenv(download.TIMEOUT_ENV, "0.3")
+    path = download.fetch(LABELS, raw, [stalled, mirror.url("good")], backoff=0)
+    assert decompressed_sha256(path) == LABELS.sha256
+    other = idx.FILES[1]
+    started = time.monotonic()
+    with pytest.raises(MnistError) as caught:
+        download.fetch(other, raw, [stalled])
+    assert time.monotonic() - started < 0.25, "the stalled mirror was tried again"
+    assert f"{stalled}{other.name}.gz: not tried: it did not answer within 0.3 s" in \
+        str(caught.value), str(caught.value)
+
+
+def test_the_timeout_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv(download.TIMEOUT_ENV, "2.5")
+    assert download.timeout_seconds() == 2.5
+    monkeypatch.setenv(download.TIMEOUT_ENV, "soon")
+    with pytest.raises(MnistError, match=download.TIMEOUT_ENV):
+        download.timeout_seconds()
+    monkeypatch.delenv(download.TIMEOUT_ENV)
+    assert download.timeout_seconds() == download.TIMEOUT <= 30
+
+
+def test_each_download_says_one_line_when_not_on_a_terminal(mirror, raw, capsys):
+    download.fetch(LABELS, raw, [mirror.url("missing"), mirror.url("good")])
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [f"MNIST: downloading {mirror.url(f)}{LABELS.name}.gz"
+                     for f in ("missing", "good")], lines
