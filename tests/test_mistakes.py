@@ -1,9 +1,15 @@
-"""Each known mistake in tests/mistakes/<exercise>/ loses points and is named in the feedback."""
+"""Each known mistake in tests/mistakes/<exercise>/ loses points and is named in the feedback.
+
+A fixture's docstring: `module:` the file its text is appended to, `expect:` a phrase of the
+messages, and `hidden: yes` to grade with the hidden checks (confined where bubblewrap runs).
+"""
 from pathlib import Path
 
 import pytest
 
 from submissions import by_id, grade_json, messages, patched_submission, read_fixture
+
+from grader.judge.sandbox import bwrap_problem
 
 MISTAKES = sorted((Path(__file__).parent / "mistakes").glob("*/*.py"))
 
@@ -16,7 +22,9 @@ def test_mistake_is_caught_with_its_message(path, tmp_path):
     fixture = read_fixture(path)
     exercise_id = path.parent.name
     submission = patched_submission(tmp_path, {fixture["module"]: fixture["text"]})
-    _, results = grade_json(submission, exercise_id)
+    hidden = ["--hidden", *(["--sandbox", "none"] if bwrap_problem() else [])]
+    _, results = grade_json(submission, exercise_id, *(hidden if fixture.get("hidden") == "yes"
+                                                        else []))
     exercise = by_id(results)[exercise_id]
     assert exercise["score"] < exercise["max_score"], f"{path.name} scored full marks"
     assert fixture["expect"].lower() in messages(exercise).lower(), messages(exercise)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from data.errors import MnistError
+
 from .. import catalog
 from . import mnist, reaper, sandbox, suite
 from .client import OUTPUT_LIMIT_MB, Worker, memory_limit_gib
@@ -166,6 +168,10 @@ def _student_error(error: StudentError, exercise: str) -> tuple[str, str]:
     if kind == "SystemExit":
         return "error", catalog.text("test.crashed", reason=f"sys.exit({detail})",
                                      exercise=exercise)
+    if info.get("input"):  # the check named its notable input (suite.raised_on)
+        return "error", catalog.text("test.raised_on", name=error.what, kind=kind, detail=detail,
+                                     input=info["input"], where=_where(frames),
+                                     exercise=exercise)
     return "error", catalog.text("test.raised", name=error.what, kind=kind, detail=detail,
                                  where=_where(frames), exercise=exercise)
 
@@ -174,6 +180,9 @@ def _verdict(item, excinfo) -> tuple[str, str]:
     """The status and the student-facing message for a check that raised."""
     exercise = _mark(item).get("exercise") or item.name
     error = excinfo.value
+    if isinstance(error, MnistError):  # the judge's own MNIST load: the kit's fault, not theirs
+        return "kit_error", catalog.text("kit.mnist_unavailable", exercises=exercise,
+                                         reason=error)
     if isinstance(error, StudentError):
         return _student_error(error, exercise)
     if isinstance(error, StudentTimeout):

@@ -161,8 +161,12 @@ class Remote(wire.Handle):
     def __getattr__(self, name: str):
         if name.startswith("__"):
             raise AttributeError(name)
-        return self.wire_session.request({"op": "getattr", "target": self, "name": name},
-                                         f"{self.wire_type}.{name}")
+        value = self.wire_session.request({"op": "getattr", "target": self, "name": name},
+                                          f"{self.wire_type}.{name}")
+        if isinstance(value, Remote) and value.wire_type == "method":
+            # Named for what it is, so that its errors say "TwoLayerNet.accuracy raised ...".
+            object.__setattr__(value, "wire_type", f"{self.wire_type}.{name}")
+        return value
 
     def __setattr__(self, name: str, value) -> None:
         self.wire_session.request({"op": "setattr", "target": self, "name": name,

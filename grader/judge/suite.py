@@ -15,6 +15,7 @@ in the worker (`net = student("ch04.simple_net").SimpleNet(W)`; `net.predict(x)`
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,7 @@ import pytest
 from .. import catalog
 from ..worker import wire
 from .session import Remote  # noqa: F401 - suites use it for objects in the worker
+from .session import StudentError
 
 _advice: list[str] = []
 _records: dict[str, Any] = {}
@@ -159,6 +161,20 @@ def set_item(obj: Remote, attribute: str, key, value) -> None:
     """obj.<attribute>[key] = value, in the worker (net.params["W1"] = ...)."""
     _session().request({"op": "setitem", "target": obj, "path": [attribute], "key": key,
                         "value": value}, f"{attribute}[{key!r}]")
+
+
+@contextmanager
+def raised_on(input_text: str | None):
+    """Around a call with a notable input (labels where one-hot is usual, a matrix, a float):
+    should the student's code raise there, its message names that input too ("<name> raised
+    <Type> when given <input_text>: <message> (<file>, line N: `code`)"). A stub's
+    NotImplementedError and a SystemExit pass untouched; None names nothing."""
+    try:
+        yield
+    except StudentError as error:
+        if input_text and error.type_name not in ("NotImplementedError", "SystemExit"):
+            error.info.setdefault("input", input_text)
+        raise
 
 
 def fail(key: str, /, **fields: object) -> None:

@@ -18,8 +18,9 @@ def test_sum_squared_error_batch_and_int_targets():
 
 @check("cross_entropy_error", weight=1)
 def test_cross_entropy_error_other_batches():
-    text = "a batch of 5 samples of 3 classes, t = [1, 2, 0, 0, 2]"
-    for t in (L5, np.eye(3)[L5]):
+    for t, text in ((L5, "a batch of 5 samples of 3 classes, t = [1, 2, 0, 0, 2]"),
+                    (np.eye(3)[L5], "a batch of 5 samples of 3 classes, "
+                                    "t = np.eye(3)[[1, 2, 0, 0, 2]] (one-hot)")):
         check_cee(cee(Y5.copy(), t.copy(), text), 0.8501152154891651, text, Y5, t,
                   batch=True)
     text = "a batch of one, y = [[0.25, 0.75]] and t = [1]"

@@ -2,8 +2,9 @@
 and the gradient check on another tiny net."""
 import numpy as np
 
-from grader.judge.suite import check, close, fail, plain, relative_error, seed, show
-from grader.suites.ch04.test_two_layer_net import KEYS, TwoLayerNet, check_params
+from grader.judge.suite import (check, close, fail, plain, raised_on, relative_error, seed,
+                                set_item, show)
+from grader.suites.ch04.test_two_layer_net import KEYS, TwoLayerNet, check_params, params_of
 
 
 @check("two_layer_net", weight=1)
@@ -14,10 +15,11 @@ def test_two_layer_net_other_sizes_and_batch_of_one():
     x = np.random.RandomState(0).rand(1, 784)
     got = np.asarray(plain(network.predict(x), "TwoLayerNet.predict"))
     if got.shape != (1, 10):
-        fail("feedback.two_layer_net.predict_shape", input=x.shape, got=got.shape,
-             expected=(1, 10))
+        fail("feedback.two_layer_net.predict_shape", sizes="784, 100, 10", input=x.shape,
+             got=got.shape, expected=(1, 10))
     if not close(got.sum(axis=1), [1.0], rtol=1e-9):
-        fail("feedback.two_layer_net.predict_not_softmax", sums=show(got.sum(axis=1)))
+        fail("feedback.two_layer_net.predict_not_softmax", sizes="784, 100, 10",
+             sums=show(got.sum(axis=1)))
 
 
 @check("two_layer_net", weight=1)
@@ -26,16 +28,27 @@ def test_two_layer_net_accuracy_all_or_nothing():
     network = TwoLayerNet(3, 4, 2, weight_init_std=1.0)
     x = np.random.RandomState(5).randn(6, 3)
     labels = np.argmax(np.asarray(plain(network.predict(x), "TwoLayerNet.predict")), axis=1)
-    for t, expected in ((labels, 1.0), (1 - labels, 0.0), (np.eye(2)[1 - labels], 0.0)):
-        got = plain(network.accuracy(x, t), "TwoLayerNet.accuracy")
+    n = len(x)
+    for t, expected, case in ((labels, 1.0, f"all {n} samples right, t as labels"),
+                              (1 - labels, 0.0, f"none of {n} samples right, t as labels"),
+                              (np.eye(2)[1 - labels], 0.0,
+                               f"none of {n} samples right, t one-hot")):
+        with raised_on(f"{case}: t = {show(t)} (TwoLayerNet(3, 4, 2))" if t.ndim == 1 else None):
+            got = plain(network.accuracy(x, t), "TwoLayerNet.accuracy")
         if not close(got, expected):
-            fail("feedback.two_layer_net.accuracy", got=show(got), expected=expected)
+            fail("feedback.two_layer_net.accuracy", case=f"{case} (TwoLayerNet(3, 4, 2))",
+                 got=show(got), expected=expected)
 
 
 @check("two_layer_net", weight=1)
 def test_two_layer_net_numerical_gradient_another_net():
     seed(11)
     network = TwoLayerNet(3, 2, 2, weight_init_std=1.0)
+    # Float64 copies of the parameters it drew: a net may keep float32 ones (as MNIST is), and
+    # steps of h = 1e-4 stored in float32 are rounded, leaving the differences ~1e-4 off.
+    for key, value in params_of(network).items():
+        if key in KEYS:
+            set_item(network, "params", key, np.asarray(value, dtype=float))
     x = np.random.RandomState(11).randn(2, 3)
     # The net's own answers as targets keep the delta's effect on the loss small.
     t = np.eye(2)[np.argmax(np.asarray(plain(network.predict(x), "TwoLayerNet.predict")),
@@ -47,5 +60,5 @@ def test_two_layer_net_numerical_gradient_another_net():
         fail("feedback.two_layer_net.gradient_keys", got=show(grads))
     errors = {key: relative_error(grads[key], exact[key]) for key in KEYS}
     if not all(error < 1e-6 for error in errors.values()):
-        fail("feedback.two_layer_net.gradient_mismatch",
+        fail("feedback.two_layer_net.gradient_mismatch", sizes="3, 2, 2",
              errors=", ".join(f"{key} {error:.1e}" for key, error in errors.items()))

@@ -4,7 +4,7 @@ Expected values were computed once from the reference solution and pasted in.
 """
 import numpy as np
 
-from grader.judge.suite import advise, check, close, fail, show, student
+from grader.judge.suite import advise, check, close, fail, raised_on, show, student
 
 X = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
 BATCH = np.array([[-1.0, 0.0, 2.0], [3.5, -0.25, 0.75]])
@@ -16,13 +16,20 @@ def activations():
 
 def call(name, fn, x, section, none_key="feedback.ch03.none_returned"):
     """fn(x), failing with a message of its own when x was changed or the shape is not x's."""
-    got, (after,) = fn.args_after(x)
+    notable = (f"the Python float {x!r} (not an array)" if isinstance(x, float) else
+               f"a 2-D batch of shape {x.shape}" if np.ndim(x) == 2 else None)
+    with raised_on(notable):
+        got, (after,) = fn.args_after(x)
     if got is None:
         fail(none_key, name=name, input=show(x), section=section)
     if isinstance(x, np.ndarray) and not (np.shape(after) == x.shape
                                           and np.array_equal(after, x)):
         fail("test.mutated_input", name=name, before=show(x), after=show(np.asarray(after)),
              section=section)
+    if np.ndim(x) > 0 and isinstance(got, (int, float, np.integer, np.floating)) and not (
+            isinstance(got, bool)):
+        fail("test.returned_number", name=name, input=show(x), got=show(got),
+             expected=np.shape(x))
     if np.shape(got) != np.shape(x):
         fail("test.wrong_shape", name=name, input=show(x), got=np.shape(got),
              expected=np.shape(x))

@@ -26,14 +26,24 @@ def softmax_of(a):
     return np.asarray(got, dtype=float)
 
 
+def not_finite_key(a):
+    """Why softmax(a) may have come back with nan or inf, from a alone: np.exp overflows to inf
+    above 709.78 (inf / inf is nan), and underflows to 0 for every entry below -745 (0 / 0)."""
+    if np.max(a) > 709.78:
+        return "feedback.softmax.no_max_subtraction"
+    if np.max(a) < -745:
+        return "feedback.softmax.underflow"
+    return "feedback.softmax.not_finite"
+
+
 def check_vector(a, got, expected):
     if close(got, expected, rtol=1e-6, atol=1e-12):
         return
     fields = dict(input=show(a), got=show(got), expected=show(expected))
     if not np.all(np.isfinite(got)):
-        fail("feedback.softmax.no_max_subtraction", **fields)
+        fail(not_finite_key(a), which="Every entry is", **fields)
     if not np.isclose(np.sum(got), 1.0):
-        fail("feedback.softmax.not_normalised", total=show(np.sum(got)), **fields)
+        fail("feedback.softmax.not_normalised", total=show(np.sum(got), 10), **fields)
     fail("feedback.softmax.wrong_value", **fields)
 
 

@@ -4,7 +4,7 @@ Expected values are the book's examples (4.3-4.4) or exact derivatives of simple
 """
 import numpy as np
 
-from grader.judge.suite import (check, close, fail, plain, scenario, show, student,
+from grader.judge.suite import (check, close, fail, plain, raised_on, scenario, show, student,
                                 worker_function)
 
 H = 1e-4
@@ -124,7 +124,8 @@ def test_numerical_gradient_matrix():
 
     # d/dW_ij of sum(W**2) * sum(W) is 2 W_ij sum(W) + sum(W**2).
     expected = 2 * W * np.sum(W) + np.sum(W ** 2)
-    got = call_gradient(f, W.copy())
+    with raised_on(f"the 2x3 matrix W = {' '.join(show(W).split())} (f = {name})"):
+        got = call_gradient(f, W.copy())
     if close(got, expected, rtol=0, atol=1e-6):
         return
     # The same function of the same numbers laid out as a vector tells a matrix-only mistake.
@@ -141,9 +142,11 @@ def test_numerical_gradient_changes_x_itself():
     # an f must read the very array given as x, so it is built in the worker: there f is
     # lambda w: np.sum(W ** 2) with W the array passed to numerical_gradient.
     W = np.array([[1.0, -2.0], [0.5, 3.0]])
-    got = gradient_shaped(plain(scenario("gradient_of_sum_squares_read_from_x",
-                                         "ch04.gradient:numerical_gradient", W,
-                                         what="numerical_gradient"), "numerical_gradient"), W)
+    with raised_on(f"the 2x2 matrix W = {' '.join(show(W).split())} "
+                   "(f = lambda w: np.sum(W**2))"):
+        answer = scenario("gradient_of_sum_squares_read_from_x",
+                          "ch04.gradient:numerical_gradient", W, what="numerical_gradient")
+    got = gradient_shaped(plain(answer, "numerical_gradient"), W)
     expected = 2 * np.array([[1.0, -2.0], [0.5, 3.0]])
     if np.all(got == 0):
         fail("feedback.numerical_gradient.works_on_copy", x=show(W), got=show(got),
@@ -154,10 +157,17 @@ def test_numerical_gradient_changes_x_itself():
 @check("numerical_gradient", weight=1)
 def test_numerical_gradient_integer_x():
     x = np.array([3, 4])
-    got = call_gradient(function_2, x)
-    if not close(got, [6.0, 8.0], rtol=0, atol=1e-6):
-        fail("feedback.numerical_gradient.int_input", f="x0**2 + x1**2", got=show(got),
-             expected="[6., 8.]")
+    with raised_on("the integer array np.array([3, 4]) (f = x0**2 + x1**2)"):
+        got = call_gradient(function_2, x)
+    if close(got, [6.0, 8.0], rtol=0, atol=1e-6):
+        return
+    fields = dict(f="x0**2 + x1**2", got=show(got), expected="[6., 8.]")
+    # x + h stored back into the int x: 3.0001 is 3 and 2.9999 is 2, so f(3, 4) - f(2, 4) = 5.
+    if close(got, [25000.0, 35000.0], rtol=0, atol=1.0):
+        fail("feedback.numerical_gradient.int_input", **fields)
+    if got.dtype.kind in "iub":
+        fail("feedback.numerical_gradient.int_gradient", dtype=got.dtype, **fields)
+    fail("feedback.numerical_gradient.wrong_value", x=show(x), **fields)
 
 
 # --- gradient_descent (4.4.1) ---

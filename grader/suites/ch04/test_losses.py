@@ -6,7 +6,7 @@ and pasted in.
 import numpy as np
 
 from grader.judge.session import StudentError
-from grader.judge.suite import check, close, fail, show, student
+from grader.judge.suite import check, close, fail, raised_on, show, student
 
 # The book's example outputs (4.2.1): 0.6 at the correct class 2, then 0.6 at the wrong class 7.
 Y_RIGHT = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
@@ -103,12 +103,19 @@ def test_cross_entropy_error_book_examples():
 
 @check("cross_entropy_error", weight=1)
 def test_cross_entropy_error_labels_like_one_hot():
-    cases = ((Y_RIGHT, 2, T2, 0.510825457099338, "the book's y and t = 2 (one sample)"),
-             (Y_BATCH, LABELS_BATCH, T_BATCH, CEE_BATCH, "a batch of 3 and t = [2, 2, 0]"))
-    for y, labels, one_hot, expected, text in cases:
-        got_one_hot = cee(y.copy(), one_hot.copy(), text)
-        check_cee(got_one_hot, expected, text, y, one_hot, batch=y.ndim == 2)
-        got_labels = cee(y.copy(), np.copy(labels), text)
+    # Each call is described by its own text: the one-hot call's value is never quoted as the
+    # labels call's.
+    cases = ((Y_RIGHT, 2, T2, 0.510825457099338, "the book's y and t = 2 (one sample)",
+              "the book's y and t = np.eye(10)[2] (one sample, one-hot)"),
+             (Y_BATCH, LABELS_BATCH, T_BATCH, CEE_BATCH, "a batch of 3 and t = [2, 2, 0]",
+              "a batch of 3 and t = np.eye(10)[[2, 2, 0]] (one-hot)"))
+    for y, labels, one_hot, expected, text, one_hot_text in cases:
+        got_one_hot = cee(y.copy(), one_hot.copy(), one_hot_text)
+        check_cee(got_one_hot, expected, one_hot_text, y, one_hot, batch=y.ndim == 2)
+        # A single label goes as the Python int itself, as in cross_entropy_error(y, 2).
+        kind = "an int label" if np.ndim(labels) == 0 else "an int array of labels"
+        with raised_on(f"{text}, t {kind} instead of one-hot"):
+            got_labels = cee(y.copy(), labels if np.ndim(labels) == 0 else labels.copy(), text)
         if not close(got_labels, expected, rtol=1e-6):
             fail("feedback.cross_entropy_error.labels_differ", input=text,
                  got_labels=show(got_labels), got_one_hot=show(got_one_hot),

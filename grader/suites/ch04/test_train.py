@@ -6,8 +6,8 @@ method) to see which batches train draws and when it records accuracy.
 """
 import numpy as np
 
-from grader.judge.suite import (check, close, fail, plain, rng_state, scenario, seed, show,
-                                student)
+from grader.judge.suite import (check, close, fail, plain, raised_on, rng_state, scenario, seed,
+                                show, student)
 
 # 250 training and 60 test samples: with batch_size=25 an epoch is 10 iterations.
 TRAIN_SIZE, TEST_SIZE, BATCH, ITERS, LR = 250, 60, 25, 55, 0.5
@@ -85,8 +85,10 @@ def test_sgd_update_in_place():
     grads = {"W": np.array([[10.0, 0.0], [-10.0, 5.0]]), "b": np.array([1.0, 2.0])}
     expected = {key: before[key] - 0.1 * grads[key] for key in before}
     # In the worker: sgd_update(params, grads, 0.1), and which keys it bound to new arrays.
-    answer = scenario("call_on_mapping", "ch04.train:sgd_update", dict(before), grads, 0.1,
-                      what="sgd_update")
+    with raised_on("params and grads with the keys 'W' and 'b' (not a TwoLayerNet's 'W1', "
+                   "'b1', 'W2', 'b2'), lr=0.1"):
+        answer = scenario("call_on_mapping", "ch04.train:sgd_update", dict(before), grads, 0.1,
+                          what="sgd_update")
     params = plain(answer["after"], "sgd_update's params")
     if all(np.array_equal(params.get(key), before[key]) for key in before):
         fail("feedback.minibatch_sgd.sgd_never_reaches_params", before=show(before["W"]),
@@ -112,10 +114,12 @@ def test_train_draws_a_batch_per_iteration():
     sizes = sorted({len(x) for x, _ in batches})
     if sizes != [BATCH]:
         fail("feedback.minibatch_sgd.batch_size", expected=BATCH, got=sizes)
-    # Each batch row must be one training sample, its target from the same row.
+    # Each batch row must be one training sample, its target from the same row; equal up to
+    # float32 rounding, since train may hand the net float32 copies of the data.
     for x, t in batches[:5]:
         for row in range(BATCH):
-            matches = np.flatnonzero(np.all(X_TRAIN == x[row], axis=1))
+            same = np.isclose(X_TRAIN, x[row], rtol=1e-6, atol=0)
+            matches = np.flatnonzero(np.all(same, axis=1))
             if not matches.size or not np.array_equal(T_TRAIN[matches[0]], t[row]):
                 fail("feedback.minibatch_sgd.batch_rows", row=row)
     if all(np.array_equal(x, batches[0][0]) for x, _ in batches):
@@ -130,8 +134,11 @@ def test_train_history():
     history = watched.train()
     if len(history["loss"]) != ITERS:
         fail("feedback.minibatch_sgd.loss_length", got=len(history["loss"]), iters=ITERS)
-    # train may ask for accuracy right before or right after iteration i's update.
-    accuracy_calls = watched.accuracy_calls
+    # train may ask for accuracy right before or right after iteration i's update, counted in
+    # calls to network.gradient: without any, when it asked cannot be told.
+    batches, accuracy_calls = watched.log()
+    if not batches:
+        fail("feedback.minibatch_sgd.no_gradient", iters=ITERS, calls=0)
     on_train = [c for c in accuracy_calls if c[1] == TRAIN_SIZE]
     on_test = [c for c in accuracy_calls if c[1] == TEST_SIZE]
     after = [done - 1 for done, _, _ in on_train]
@@ -175,5 +182,8 @@ def test_train_seed():
         fail("feedback.minibatch_sgd.not_reproducible", i=i, a=show(a[i]), b=show(b[i]))
     other = Watched(net_seed=0)
     other.train(seed=4)
-    if all(np.array_equal(x, y) for (x, _), (y, _) in zip(first.batches, other.batches)):
-        fail("feedback.minibatch_sgd.seed_ignored")
+    batches, other_batches = first.batches, other.batches
+    if not batches or not other_batches:
+        fail("feedback.minibatch_sgd.seed_no_gradient", iters=ITERS, seed=4 if batches else 3)
+    if all(np.array_equal(x, y) for (x, _), (y, _) in zip(batches, other_batches)):
+        fail("feedback.minibatch_sgd.seed_ignored", a=3, b=4)

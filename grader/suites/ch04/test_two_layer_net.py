@@ -6,8 +6,8 @@ and pasted in.
 """
 import numpy as np
 
-from grader.judge.suite import (check, close, fail, plain, relative_error, seed, set_item, show,
-                                student)
+from grader.judge.suite import (check, close, fail, plain, raised_on, relative_error, seed,
+                                set_item, show, student)
 
 KEYS = ("W1", "b1", "W2", "b2")
 # A tiny 4-5-3 net with fixed parameters and three samples.
@@ -51,10 +51,11 @@ def params_of(network):
 
 
 def check_params(network, sizes, shapes):
-    """Check network.params; the copy read."""
+    """Check network.params (W1, b1, W2 and b2; other keys may sit beside them); the copy read."""
     params = plain(network.params, "TwoLayerNet.params")
-    if not isinstance(params, dict) or sorted(params) != sorted(KEYS):
-        fail("feedback.two_layer_net.keys", sizes=sizes, got=sorted(params))
+    if not isinstance(params, dict) or not set(KEYS) <= set(params):
+        fail("feedback.two_layer_net.keys", sizes=sizes,
+             got=sorted(map(str, params)) if isinstance(params, dict) else show(params))
     for key, shape in zip(KEYS, shapes):
         if np.shape(params[key]) != shape:
             fail("feedback.two_layer_net.param_shape", sizes=sizes, param=key,
@@ -91,11 +92,11 @@ def test_two_layer_net_parameters():
 def test_two_layer_net_predict():
     got = np.asarray(plain(fixed_net().predict(X.copy()), "TwoLayerNet.predict"))
     if got.shape != Y.shape:
-        fail("feedback.two_layer_net.predict_shape", input=X.shape, got=got.shape,
-             expected=Y.shape)
+        fail("feedback.two_layer_net.predict_shape", sizes="4, 5, 3", input=X.shape,
+             got=got.shape, expected=Y.shape)
     sums = got.sum(axis=1)
     if not close(sums, np.ones(len(X)), rtol=1e-9):
-        fail("feedback.two_layer_net.predict_not_softmax", sums=show(sums))
+        fail("feedback.two_layer_net.predict_not_softmax", sizes="4, 5, 3", sums=show(sums))
     if not close(got, Y, rtol=1e-7):
         fail("feedback.two_layer_net.predict", x=show(X), got=show(got), expected=show(Y))
 
@@ -119,7 +120,8 @@ def test_two_layer_net_accuracy():
                        axis=1)
     labels[1] = (labels[1] + 1) % 3
     got_one_hot = plain(network.accuracy(x.copy(), np.eye(3)[labels]), "TwoLayerNet.accuracy")
-    got_labels = plain(network.accuracy(x.copy(), labels.copy()), "TwoLayerNet.accuracy")
+    with raised_on(f"t as labels, the int array {show(labels)}, instead of one-hot"):
+        got_labels = plain(network.accuracy(x.copy(), labels.copy()), "TwoLayerNet.accuracy")
     if close(got_one_hot, 0.75) and close(got_labels, 0.75):
         return
     if close(got_one_hot, 3) or close(got_labels, 3):
@@ -127,7 +129,8 @@ def test_two_layer_net_accuracy():
     if close(got_one_hot, 0.75):
         fail("feedback.two_layer_net.accuracy_labels", got_one_hot=show(got_one_hot),
              got_labels=show(got_labels), expected=0.75)
-    fail("feedback.two_layer_net.accuracy", got=show(got_one_hot), expected=0.75)
+    fail("feedback.two_layer_net.accuracy", case="3 of 4 samples right, t one-hot",
+         got=show(got_one_hot), expected=0.75)
 
 
 def numerical_gradients():
@@ -147,6 +150,17 @@ def numerical_gradients():
 def test_two_layer_net_numerical_gradient_agrees_with_backprop():
     grads, _, _ = numerical_gradients()
     zero = [key for key in KEYS if np.all(np.asarray(grads[key]) == 0)]
+    for key in zero:
+        # A parameter predict never reads has a zero gradient, rightly: in place or not.
+        network = fixed_net()
+        before = np.asarray(plain(network.predict(X.copy()), "TwoLayerNet.predict"))
+        moved = np.linspace(-1, 1, PARAMS[key].size).reshape(PARAMS[key].shape)
+        set_item(network, "params", key, PARAMS[key] + moved)
+        if np.array_equal(before, plain(network.predict(X.copy()), "TwoLayerNet.predict")):
+            fail("feedback.two_layer_net.param_unused", keys=", ".join(zero), param=key)
+    if zero and len(zero) < len(KEYS):
+        fail("feedback.two_layer_net.gradient_zero_some", keys=", ".join(zero),
+             others=", ".join(key for key in KEYS if key not in zero))
     if zero:
         fail("feedback.two_layer_net.gradient_zero", keys=", ".join(zero))
     # The provided backpropagation, on a fresh net with the same parameters.
@@ -154,7 +168,7 @@ def test_two_layer_net_numerical_gradient_agrees_with_backprop():
                   "TwoLayerNet.gradient")
     errors = {key: relative_error(grads[key], exact[key]) for key in KEYS}
     if not all(error < 1e-6 for error in errors.values()):
-        fail("feedback.two_layer_net.gradient_mismatch",
+        fail("feedback.two_layer_net.gradient_mismatch", sizes="4, 5, 3",
              errors=", ".join(f"{key} {error:.1e}" for key, error in errors.items()))
 
 
