@@ -24,7 +24,7 @@ from data.errors import MnistError
 from .. import catalog
 from . import mnist, reaper, sandbox, suite
 from .client import OUTPUT_LIMIT_MB, Worker, memory_limit_gib
-from .session import StudentCrash, StudentError, StudentTimeout
+from .session import UNREADABLE, StudentCrash, StudentError, StudentTimeout
 
 __all__ = ["pytest_configure", "pytest_collection_modifyitems", "pytest_runtest_setup",
            "pytest_runtest_makereport", "pytest_json_runtest_metadata", "pytest_unconfigure"]
@@ -161,6 +161,8 @@ def _student_error(error: StudentError, exercise: str) -> tuple[str, str]:
     if kind == "ModuleNotFoundError" and module.split(".")[0] in FORBIDDEN:
         importer = frames[-1][0] if frames else "your code"
         return "error", catalog.text("test.forbidden_import", module=importer, name=module)
+    if kind == UNREADABLE:
+        return "error", catalog.text("test.unreadable_answer", name=error.what, detail=detail)
     if kind == "OSError" and "[Errno 27]" in detail:  # EFBIG: the output file's size limit
         return "error", catalog.text("test.output_flood", limit=OUTPUT_LIMIT_MB)
     if kind == "MemoryError":

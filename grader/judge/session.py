@@ -16,6 +16,7 @@ from typing import Any, Callable
 from ..worker import wire
 
 STOPPED_MESSAGE = "dlfs-worker: stopped for time earlier in this run"
+UNREADABLE = "UnreadableAnswer"  # the worker's answer was too big or not a frame at all
 GRACE_SECONDS = 1.0  # after a deadline, for the worker's report of where it was
 
 
@@ -133,7 +134,7 @@ class Session:
             raise StudentTimeout(what, self.limit, frames) from None
         except wire.WireError as error:  # an answer too big, or not plain data
             self.finish(kill=True)
-            raise StudentError(what, {"type": "UnusableAnswer", "message": str(error),
+            raise StudentError(what, {"type": UNREADABLE, "message": str(error),
                                       "frames": []}) from None
         except (EOFError, OSError):
             outcome = self.finish()
