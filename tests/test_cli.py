@@ -197,3 +197,13 @@ def test_the_most_telling_message_comes_first_and_v_shows_every_one(tmp_path):
     every = invoke("run", "mnist_inference", "--target", submission, "-v").output
     assert every.count("batch_accuracy(network") > first.count("batch_accuracy(network")
     assert "Traceback" not in every
+
+
+def test_the_capstone_report_shows_train_against_test_accuracy():
+    from grader.reporters.text import render
+    from grader.results import ExerciseResult, RunResult
+    capstone = ExerciseResult(manifest.BY_ID["mnist_final"], "failed", 0.0, [], extra={
+        "accuracy": 0.41, "threshold": 0.93, "seconds": 12.0,
+        "history": {"loss": [2.3], "train_acc": [0.1, 0.99], "test_acc": [0.1, 0.41]}})
+    text = render(RunResult([capstone], 12.5, "exercises", sandbox="bwrap"))
+    assert "train accuracy 0.9900, test accuracy 0.4100" in text

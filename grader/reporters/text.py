@@ -30,6 +30,10 @@ def _details(result: ExerciseResult, verbose: bool) -> list[str]:
         lines.append(catalog.text(
             "capstone.summary", accuracy=result.extra["accuracy"],
             threshold=result.extra.get("threshold", 0), seconds=result.extra.get("seconds", 0)))
+        history = result.extra.get("history") or {}
+        if history.get("train_acc") and history.get("test_acc"):  # far apart: overfitting
+            lines.append(catalog.text("capstone.train_test", train=history["train_acc"][-1],
+                                      test=history["test_acc"][-1]))
     return [_indent(line) for line in lines]
 
 
