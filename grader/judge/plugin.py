@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from data.errors import MnistError
@@ -146,6 +148,23 @@ def _crash_message(exit_status, exercise: str) -> str:
     return catalog.text("test.crashed", reason=reason, exercise=exercise)
 
 
+# Aliases NumPy removed, with the release that removed them and what to write instead.
+NUMPY_REMOVED = {
+    **{name: ("1.24", name) for name in ("int", "float", "bool", "object", "complex", "str")},
+    "float_": ("2.0", "np.float64"), "complex_": ("2.0", "np.complex128"),
+    "NaN": ("2.0", "np.nan"), "Inf": ("2.0", "np.inf"), "round_": ("2.0", "np.round"),
+    "product": ("2.0", "np.prod"), "cumproduct": ("2.0", "np.cumprod"),
+    "sometrue": ("2.0", "np.any"), "alltrue": ("2.0", "np.all"),
+    "unicode_": ("2.0", "np.str_"), "string_": ("2.0", "np.bytes_")}
+
+
+def _removed_from_numpy(kind: str, message: str) -> tuple[str, str, str] | None:
+    match = re.match(r"module 'numpy' has no attribute '(\w+)'", message)
+    if kind != "AttributeError" or not match or match.group(1) not in NUMPY_REMOVED:
+        return None
+    return (match.group(1), *NUMPY_REMOVED[match.group(1)])
+
+
 def _student_error(error: StudentError, exercise: str) -> tuple[str, str]:
     info, kind = error.info, error.type_name
     frames = info.get("frames") or []
@@ -161,6 +180,12 @@ def _student_error(error: StudentError, exercise: str) -> tuple[str, str]:
     if kind == "ModuleNotFoundError" and module.split(".")[0] in FORBIDDEN:
         importer = frames[-1][0] if frames else "your code"
         return "error", catalog.text("test.forbidden_import", module=importer, name=module)
+    removed = _removed_from_numpy(kind, str(info.get("message", "")))
+    if removed:
+        attribute, version, instead = removed
+        return "error", catalog.text("test.numpy_removed", name=error.what, attribute=attribute,
+                                     version=version, instead=instead, running=np.__version__,
+                                     where=_where(frames))
     if kind == UNREADABLE:
         return "error", catalog.text("test.unreadable_answer", name=error.what, detail=detail)
     if kind == "OSError" and "[Errno 27]" in detail:  # EFBIG: the output file's size limit
