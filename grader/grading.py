@@ -70,6 +70,29 @@ def _failing_prerequisite(exercise: Exercise, results: dict[str, ExerciseResult]
     return None
 
 
+def _functions(exercise: Exercise) -> tuple[str, ...]:
+    """What an exercise's code is called as: "ch03/activations.py:sigmoid", and for a class
+    every method ("ch04/two_layer_net.py:TwoLayerNet." is a prefix of them)."""
+    return tuple(f"{exercise.module}:{name}" for name in exercise.names) if exercise.module \
+        else ()
+
+
+def blocking_prerequisite(result: ExerciseResult, results: dict[str, ExerciseResult]
+                          ) -> str | None:
+    """The failing prerequisite a failing check of this exercise actually called, if any."""
+    if result.status in ("passed", "not_started"):
+        return None
+    called = {c for t in result.tests if t.status not in ("passed", "skipped") for c in t.called}
+    for prerequisite in _with_prerequisites([result.exercise]):
+        failing = results.get(prerequisite.id)
+        if prerequisite is result.exercise or not failing or failing.status == "passed":
+            continue
+        names = _functions(prerequisite)
+        if any(c == n or c.startswith(n + ".") for c in called for n in names):
+            return prerequisite.id
+    return None
+
+
 def likely_cause(result: ExerciseResult, results: dict[str, ExerciseResult]) -> str | None:
     """The first failing prerequisite of an exercise that did not pass, if any."""
     if result.status == "passed":
@@ -88,8 +111,8 @@ def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -
     ready_mnist(first)
     results = _run(first, options)
     for exercise in first:
-        prerequisite = _failing_prerequisite(exercise, results)
-        if prerequisite and results[exercise.id].status not in ("passed", "not_started"):
+        prerequisite = blocking_prerequisite(results[exercise.id], results)
+        if prerequisite:
             results[exercise.id] = blocked(exercise, prerequisite, results[exercise.id].tests)
     if capstone in chosen:
         if all(results[p].status == "not_started" for p in capstone.prerequisites):

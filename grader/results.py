@@ -32,6 +32,7 @@ class TestResult:
     hidden: bool = False
     output: str = ""  # what the student's code printed during the check (its end)
     key: str = ""  # the catalog key of its message, when a check named a mistake
+    called: list[str] = field(default_factory=list)  # "module.py:qualname" it ran, if failing
 
     @property
     def telling(self) -> int:

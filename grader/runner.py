@@ -57,7 +57,8 @@ def _test_result(test: dict) -> TestResult:
                       message=data.get("message", ""), advice=list(data.get("advice") or []),
                       records=dict(data.get("records") or {}),
                       hidden=test["nodeid"].startswith("hidden/"),
-                      output=data.get("output", ""), key=data.get("key", ""))
+                      output=data.get("output", ""), key=data.get("key", ""),
+                      called=[str(c) for c in data.get("called") or []])
 
 
 def _command(paths: list[str], report: Path, ini: Path, root: Path) -> list[str]:

@@ -115,3 +115,17 @@ def test_list_remembers_the_capstone_from_the_last_run(tmp_path):
     assert "error" not in [line for line in before.splitlines()
                            if line.startswith("mnist_final")][0]
     assert "exercises" in after.splitlines()[-1]
+
+
+def test_a_failing_prerequisite_blocks_only_the_checks_that_called_it(tmp_path):
+    # forward applies sigmoid on the output instead of identity_function, so a broken
+    # identity_function is never called: three_layer_net fails on its own, not blocked by it.
+    own = (ROOT / "tests/mistakes/three_layer_net/sigmoid_on_output.py").read_text()
+    submission = patched_submission(tmp_path, {
+        "ch03/activations.py": "def identity_function(x):\n    return 2 * x\n",
+        "ch03/three_layer_net.py": own})
+    _, results = grade_json(submission, "identity_function", "three_layer_net")
+    exercises = by_id(results)
+    assert exercises["identity_function"]["status"] == "failed"
+    net = exercises["three_layer_net"]
+    assert net["status"] in ("failed", "partial") and "blocked_by" not in net, net

@@ -163,14 +163,14 @@ class Worker:
             return socket.socket(fileno=fds[0])
         return wire.decode(wire.receive(self.control))
 
-    def open_session(self) -> Session:
+    def open_session(self, trace: bool = False) -> Session:
         for attempt in range(2):
             if self.process is None:
                 self.start()
             try:
                 sock = self._control_exchange(
                     {"op": "session", "student_root": f"{self._root()}/student",
-                     "stopped": self.stopped}, with_fd=True, seconds=30)
+                     "stopped": self.stopped, "trace": trace}, with_fd=True, seconds=30)
                 return Session(self, sock)
             except (OSError, EOFError, wire.WireError):
                 self.stop()  # killed or stuck: a fresh worker

@@ -33,7 +33,8 @@ __all__ = ["pytest_configure", "pytest_collection_modifyitems", "pytest_runtest_
 
 CONFIG_ENV = "DLFS_JUDGE"
 FORBIDDEN = ("solutions", "grader", "tests", "pytest", "_pytest", "pytest_jsonreport")
-OUTPUT_SHOWN = 2000  # characters of a check's printed output kept in its result
+OUTPUT_SHOWN = 2000
+TRACE_LIMIT = 120  # seconds: checks allowed longer (the capstone's training) are not traced  # characters of a check's printed output kept in its result
 
 
 class _Judge:
@@ -113,7 +114,8 @@ class _Check:
 
 def _session():
     if _Judge.session is None or not _Judge.session.alive:
-        _Judge.session = _Judge.worker.open_session()
+        # Which student functions a check calls, except in long checks, which tracing slows.
+        _Judge.session = _Judge.worker.open_session(trace=_Check.limit <= TRACE_LIMIT)
         _Judge.session.deadline = _Check.started + _Check.limit
         _Judge.session.limit = _Check.limit
     return _Judge.session
@@ -228,6 +230,17 @@ def _verdict(item, excinfo) -> tuple[str, str]:
                                  exercise=exercise)
 
 
+def _called(session) -> list:
+    """["ch03/activations.py:sigmoid", ...]: the student's functions the check ran."""
+    if not session.alive:
+        return []
+    try:
+        called = session.request({"op": "called"}, "the functions called")
+    except (StudentError, StudentTimeout, StudentCrash):
+        return []
+    return [f"{where}:{name}" for where, name in called if isinstance(where, str)][:200]
+
+
 def _traceback(error: BaseException) -> str:
     """--verbose: the student's own frames of a failure, innermost last."""
     frames = getattr(error, "info", {}).get("frames") if isinstance(error, StudentError) else (
@@ -258,6 +271,7 @@ def pytest_runtest_makereport(item, call):
         grade["advice"] = suite.take_advice()
         grade["records"] = suite.take_records()
         if _Judge.session is not None:
+            grade["called"] = _called(_Judge.session) if grade["status"] != "passed" else []
             _Judge.session.finish()
             _Judge.session = None
         printed = _Judge.worker.take_output() if _Judge.worker else ""
