@@ -148,10 +148,12 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
               required=True, help="Write the gradebook CSV here: a row per results file.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write all the results in one file, as `grade batch --json` does.")
-def gradebook(results, csv_path, json_path):
+@click.option("--allow-mixed", is_flag=True,
+              help="Merge results graded against different exercise manifests (kit versions).")
+def gradebook(results, csv_path, json_path, allow_mixed):
     """Merge `grade run --format json` results files into one gradebook CSV."""
     from .instructor.gradebook import merge
-    entries = merge(list(results), csv_path, json_path)
+    entries = merge(list(results), csv_path, json_path, allow_mixed=allow_mixed)
     click.echo(f"gradebook: {len(entries)} rows in {csv_path}")
 
 

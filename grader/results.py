@@ -3,12 +3,13 @@ by every reporter. Nothing here runs code."""
 from __future__ import annotations
 
 import platform
+from importlib import metadata
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from . import catalog
+from . import catalog, manifest
 from .manifest import CAPSTONE, Exercise
 
 # Messages that say a value is wrong without naming why (feedback.<id>.wrong_value, say).
@@ -138,10 +139,18 @@ class RunResult:
                 "seconds": round(self.seconds, 3), "target": self.target,
                 "hidden_tests_included": self.hidden, "sandbox": self.sandbox,
                 "python": platform.python_version(), "numpy": np.__version__,
+                "kit_version": kit_version(), "manifest": manifest.fingerprint(),
                 "exercises": [e.to_dict() for e in self.exercises]}
         if self.kit_error:
             data["kit_error"] = self.kit_error
         return data
+
+
+def kit_version() -> str:
+    try:
+        return metadata.version("dlfs-kit")
+    except metadata.PackageNotFoundError:  # graded from a checkout that was never installed
+        return "unknown"
 
 
 def exercise_status(tests: list[TestResult]) -> str:

@@ -111,3 +111,35 @@ def test_results_that_do_not_look_like_grade_run_json_are_not_used(ci, change):
     results = json.loads((ci / "bob.json").read_text())
     assert usable(results) is None
     assert usable({**results, **change}) is not None
+
+
+def test_results_record_the_kit_version_and_the_manifest(ci):
+    from importlib.metadata import version
+    results = json.loads((ci / "alice" / "results.json").read_text())
+    assert results["kit_version"] == version("dlfs-kit")
+    assert results["manifest"] == manifest.fingerprint() and len(results["manifest"]) == 16
+
+
+def test_results_of_another_manifest_are_refused_unless_allowed(ci, tmp_path):
+    alice = ci / "alice" / "results.json"
+    older = tmp_path / "frank.json"
+    older.write_text(json.dumps({**json.loads(alice.read_text()), "manifest": "0123456789abcdef"}))
+    refused = CliRunner().invoke(main, ["gradebook", str(alice), str(older),
+                                        "--csv", str(tmp_path / "mixed.csv")])
+    assert refused.exit_code == 2 and "--allow-mixed" in refused.output
+    assert "0123456789abcdef" in refused.output and not (tmp_path / "mixed.csv").exists()
+    allowed = CliRunner().invoke(main, ["gradebook", str(alice), str(older), "--allow-mixed",
+                                        "--csv", str(tmp_path / "mixed.csv")])
+    assert allowed.exit_code == 0, allowed.output
+    assert len(list(csv.DictReader(open(tmp_path / "mixed.csv")))) == 2
+
+
+def test_written_files_follow_the_umask(tmp_path):
+    import os
+    from grader.reporters import write_atomically
+    previous = os.umask(0o022)
+    try:
+        write_atomically(tmp_path / "grades.csv", "submission\n")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "grades.csv").stat().st_mode & 0o777 == 0o644

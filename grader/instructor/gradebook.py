@@ -123,10 +123,25 @@ def load_entry(path: Path) -> Entry:
     return Entry(name, results if isinstance(results, dict) else None, problem)
 
 
-def merge(paths: list[Path], csv_path: Path | None, json_path: Path | None = None
-          ) -> list[Entry]:
+def _refuse_mixed(paths: list[Path], entries: list[Entry]) -> None:
+    """Results graded against different exercise manifests (another kit version) are refused."""
+    kinds: dict[str, Path] = {}
+    for path, entry in zip(paths, entries):
+        if entry.results is not None and not entry.error:
+            kinds.setdefault(str(entry.results.get("manifest", "none (an older kit)")), path)
+    if len(kinds) > 1:
+        (first, a), (second, b) = list(kinds.items())[:2]
+        raise GradebookError(f"{a} was graded against exercise manifest {first} and {b} against "
+                             f"{second} (different kit versions): grade them again with one kit, "
+                             "or pass --allow-mixed to merge them anyway")
+
+
+def merge(paths: list[Path], csv_path: Path | None, json_path: Path | None = None,
+          allow_mixed: bool = False) -> list[Entry]:
     """Merge results files into a gradebook CSV (and a JSON like `grade batch` writes)."""
     entries = [load_entry(Path(p)) for p in paths]
+    if not allow_mixed:
+        _refuse_mixed([Path(p) for p in paths], entries)
     seen: dict[str, Path] = {}
     for path, entry in zip(paths, entries):
         if entry.submission in seen:

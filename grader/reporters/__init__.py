@@ -25,6 +25,9 @@ def write_atomically(path: Path, content: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(handle, 0o666 & ~umask)  # as open() would make it, not mkstemp's 0600
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(content)
         os.replace(temporary, path)
