@@ -12,6 +12,9 @@ from .judge.sandbox import MODES
 from .reporters import FORMATS
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
+# The students' copy ships neither the instructor's verbs nor the hidden checks: it shows neither.
+INSTRUCTOR_COPY = (Path(__file__).parent / "instructor").is_dir()
+HAS_HIDDEN = (Path(__file__).parent / "hidden").is_dir()
 
 
 class KitFailure(click.ClickException):
@@ -59,7 +62,7 @@ def _exercise_ids(ctx, param, values):
               help="Exit with status 1 when the score is below this many points.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
               help="Seconds each check may run before it is stopped.")
-@click.option("--hidden", is_flag=True,
+@click.option("--hidden", is_flag=True, hidden=not HAS_HIDDEN,
               help="Also run the instructor's hidden checks (instructor copies only).")
 @click.option("-v", "verbosity", count=True,
               help="-v: every failing check's message; -vv: also your code's traceback.")
@@ -68,6 +71,9 @@ def _exercise_ids(ctx, param, values):
 def run(ids, target, fmt, output, skip_final, fail_under, timeout, hidden, verbosity, verbose,
         sandbox):
     """Grade all exercises, or the ones named (e.g. `grade run softmax`)."""
+    if hidden and not HAS_HIDDEN:
+        raise KitFailure("this copy of the kit has no hidden checks: they are in the "
+                         "instructor's copy, which grades your submission with them")
     try:
         score = commands.run(ids, target, KIT_ROOT, fmt=fmt,
                              output=output, skip_final=skip_final, timeout=timeout,
@@ -155,6 +161,11 @@ def gradebook(results, csv_path, json_path, allow_mixed):
     from .instructor.gradebook import merge
     entries = merge(list(results), csv_path, json_path, allow_mixed=allow_mixed)
     click.echo(f"gradebook: {len(entries)} rows in {csv_path}")
+
+
+if not INSTRUCTOR_COPY:
+    for _verb in ("release", "batch", "gradebook"):
+        main.commands.pop(_verb, None)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -188,3 +188,19 @@ def test_release_installs_and_grades_in_a_fresh_venv(tmp_path):
     assert result.exit_code == 0, result.output
     assert "fresh virtual environment" in result.stderr
     assert not list(out.rglob("*.egg-info")) and (out / "exercises").is_dir()
+
+
+def test_the_students_copy_shows_only_the_students_commands(release):
+    import subprocess
+    import sys
+
+    def grade(*args):
+        return subprocess.run([sys.executable, "-m", "grader.cli", *args], cwd=release,
+                              capture_output=True, text=True, timeout=120)
+    overview = grade("--help").stdout
+    assert "run" in overview and "hint" in overview
+    assert not any(verb in overview for verb in ("release", "batch", "gradebook")), overview
+    assert "--hidden" not in grade("run", "--help").stdout
+    hidden = grade("run", "softmax", "--hidden")
+    assert hidden.returncode == 2 and "no hidden checks" in hidden.stderr
+    assert "Traceback" not in hidden.stderr

@@ -29,7 +29,8 @@ from .leaks import reference_leaks
 
 # What ships besides exercises/ and grader/: the data loader, the shipped arrays, packaging.
 SHIPPED_GLOBS = ("data/*.py", "data/*.npz", "pyproject.toml", ".gitignore")
-NEVER_SHIPPED = ("grader/hidden",)  # instructor-only parts of the folders that do ship
+# Instructor-only parts of the folders that do ship.
+NEVER_SHIPPED = ("grader/hidden", "grader/instructor")
 JUNK = ("__pycache__", ".pytest_cache", ".mypy_cache", ".ipynb_checkpoints")
 # Bodies this short (`return x`) are the same in too many unrelated places to be searched for.
 # The test command of README.md's set-up section: the kit's tests do not ship.
