@@ -163,6 +163,22 @@ def gradebook(results, csv_path, json_path, allow_mixed):
     click.echo(f"gradebook: {len(entries)} rows in {csv_path}")
 
 
+@main.command()
+@click.option("--target", default="exercises", show_default=True,
+              help="The folder to hand in, laid out like exercises/.")
+@click.option("--output", default="submission.zip", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The zip to write.")
+def submit(target, output):
+    """Write the zip to hand in: your exercises/ folder, without caches or hidden files."""
+    from .submit import SubmitError, pack
+    folder = KIT_ROOT / target if target == "exercises" else Path(target)
+    try:
+        files = pack(folder.resolve(), output)
+    except SubmitError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{output}: {len(files)} files from {folder}; hand in this file")
+
+
 if not INSTRUCTOR_COPY:
     for _verb in ("release", "batch", "gradebook"):
         main.commands.pop(_verb, None)

@@ -207,3 +207,19 @@ def test_the_capstone_report_shows_train_against_test_accuracy():
         "history": {"loss": [2.3], "train_acc": [0.1, 0.99], "test_acc": [0.1, 0.41]}})
     text = render(RunResult([capstone], 12.5, "exercises", sandbox="bwrap"))
     assert "train accuracy 0.9900, test accuracy 0.4100" in text
+
+
+def test_submit_packs_exercises_as_grade_batch_reads_them(tmp_path):
+    import zipfile
+    from grader.instructor.batch import extract_zip, find_exercises
+    archive = tmp_path / "alice.zip"
+    result = invoke("submit", "--target", SOLUTIONS, "--output", archive)
+    assert result.exit_code == 0 and "hand in this file" in result.output
+    names = zipfile.ZipFile(archive).namelist()
+    assert "exercises/ch03/softmax.py" in names and not any("__pycache__" in n for n in names)
+    extract_zip(archive, tmp_path / "out")
+    folder = find_exercises(tmp_path / "out")
+    for module in manifest.modules():
+        assert (folder / module).read_text() == (SOLUTIONS / module).read_text()
+    empty = invoke("submit", "--target", tmp_path / "nothing", "--output", tmp_path / "x.zip")
+    assert empty.exit_code == 1 and "has no ch03/" in empty.output
