@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+import time
 import zipfile
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from grader import manifest
 from grader.instructor.batch import (MAX_UNZIPPED_BYTES, Batch, SubmissionError, extract_zip,
                           find_exercises)
 from grader.cli import KIT_ROOT, main
+from grader.judge.sandbox import bwrap_problem
 
 IDS = [e.id for e in manifest.EXERCISES if e.id != manifest.CAPSTONE]
 POINTS = {e.id: e.points for e in manifest.EXERCISES}
@@ -201,3 +203,25 @@ def test_an_empty_zip_costs_only_its_row(tmp_path):
     entry = Batch(KIT_ROOT, tmp_path, skip_final=True, hidden=False, timeout=60, ids=()) \
         .grade(tmp_path / "empty.zip", "empty")
     assert entry.results is None and "no exercises/ folder" in entry.error
+
+
+@pytest.mark.skipif(bwrap_problem() is not None, reason=f"needs bubblewrap: {bwrap_problem()}")
+def test_a_daemon_in_one_submission_touches_neither_the_others_nor_the_gradebook(tmp_path):
+    folder = tmp_path / "submissions"
+    shutil.copytree(KIT_ROOT / "solutions", folder / "victim", ignore=IGNORE)
+    shutil.copytree(KIT_ROOT / "solutions", folder / "attacker", ignore=IGNORE)
+    daemon = (KIT_ROOT / "tests" / "hostile" / "daemon_rewrites_results.py").read_text()
+    daemon = daemon.replace('rglob("results*.json")', 'rglob("*")')  # every file it can find
+    with open(folder / "attacker" / "ch03" / "softmax.py", "a") as module:
+        module.write("\n\nimport numpy as np\n" + daemon)
+    victim = {p: p.read_bytes() for p in (folder / "victim").rglob("*.py")}
+    grades = tmp_path / "grades.csv"
+    result = CliRunner().invoke(main, ["batch", str(folder), "softmax", "sigmoid", "--jobs", "2",
+                                       "--sandbox", "bwrap", "--csv", str(grades)])
+    assert result.exit_code == 0, result.output
+    written = grades.read_bytes()
+    time.sleep(3)  # the daemon would strike 1.5 s after it started
+    assert grades.read_bytes() == written
+    assert {p: p.read_bytes() for p in (folder / "victim").rglob("*.py")} == victim
+    rows = {row["submission"]: row for row in csv.DictReader(open(grades))}
+    assert rows["victim"]["softmax"] == "6" and float(rows["attacker"]["softmax"]) < 6, rows
