@@ -10,27 +10,17 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 
-from ..worker.processes import children
-
-PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
-
-
-def _prctl(option: int, value: int) -> None:
-    if sys.platform.startswith("linux"):
-        import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
-
+from ..worker.processes import PR_SET_CHILD_SUBREAPER, PR_SET_PDEATHSIG, children, prctl
 
 def die_with_parent() -> None:
     """In a child between fork and exec: SIGKILL when the parent dies, however it dies."""
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def become_subreaper() -> None:
-    _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
 def kill_children(keep: set[int] = frozenset(), seconds: float = 5.0) -> None:

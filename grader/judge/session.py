@@ -14,8 +14,8 @@ import time
 from typing import Any, Callable
 
 from ..worker import wire
+from ..worker.session import STOPPED_MESSAGE
 
-STOPPED_MESSAGE = "dlfs-worker: stopped for time earlier in this run"
 UNREADABLE = "UnreadableAnswer"  # the worker's answer was too big or not a frame at all
 GRACE_SECONDS = 1.0  # after a deadline, for the worker's report of where it was
 

@@ -6,6 +6,17 @@ from __future__ import annotations
 
 import os
 
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 4, 36
+
+
+def prctl(option: int, value: int) -> None:
+    """Linux's prctl (PR_SET_*), where there is one; nothing elsewhere."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
 
 def parents() -> dict[int, int]:
     """Every visible process's parent: {pid: ppid}."""

@@ -22,6 +22,8 @@ import numpy as np
 from . import scenarios, wire
 
 STUDENT_PACKAGE = "student"
+# What a function that ran out of time raises when called again (_stopped's literal: its code
+# runs with the student module's globals, so it cannot name this constant).
 STOPPED_MESSAGE = "dlfs-worker: stopped for time earlier in this run"
 
 

@@ -16,26 +16,10 @@ import socket
 import time
 
 from . import wire
-from .processes import children
+from .processes import PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, children, prctl
 from .session import Session
 
 CONTROL_FD_ENV = "DLFS_WORKER_FD"  # the control socket the judge handed down
-PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 4, 36
-
-
-def _prctl(option: int, value: int) -> None:
-    """Linux's prctl, where there is one."""
-    try:
-        import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-
-
-PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 4, 36
-
-
-
 def _reap_all(child: int | None) -> int | None:
     """Kill the session child (unless it was reaped already: None) and everything it started;
     the child's wait status, None if it was not reaped here."""
@@ -90,8 +74,8 @@ def main() -> None:
         import data.mnist  # noqa: F401
     except Exception:  # noqa: BLE001 - a session that needs it reports the error itself
         pass
-    _prctl(PR_SET_DUMPABLE, 0)  # sessions may not read or trace the zygote
-    _prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of a session come back here to be killed
+    prctl(PR_SET_DUMPABLE, 0)  # sessions may not read or trace the zygote
+    prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of a session come back here to be killed
     control = socket.socket(fileno=int(os.environ.pop(CONTROL_FD_ENV)))
     child = None
     while True:
