@@ -67,9 +67,12 @@ def _exercise_ids(ctx, param, values):
 @click.option("-v", "verbosity", count=True,
               help="-v: every failing check's message; -vv: also your code's traceback.")
 @click.option("--verbose", is_flag=True, help="The same as -vv.")
+@click.option("--charge-once", is_flag=True, hidden=not INSTRUCTOR_COPY,
+              help="Rescore checks that failed through a failing prerequisite with that "
+                   "prerequisite's reference in place (instructor copies only).")
 @SANDBOX_OPTION
 def run(ids, target, fmt, output, skip_final, fail_under, timeout, hidden, verbosity, verbose,
-        sandbox):
+        charge_once, sandbox):
     """Grade all exercises, or the ones named (e.g. `grade run softmax`)."""
     if hidden and not HAS_HIDDEN:
         raise KitFailure("this copy of the kit has no hidden checks: they are in the "
@@ -78,7 +81,7 @@ def run(ids, target, fmt, output, skip_final, fail_under, timeout, hidden, verbo
         score = commands.run(ids, target, KIT_ROOT, fmt=fmt,
                              output=output, skip_final=skip_final, timeout=timeout,
                              hidden=hidden, verbose=max(verbosity, 2 * verbose),
-                             sandbox=sandbox)
+                             sandbox=sandbox, charge_once=charge_once)
     except commands.KitError as error:
         raise KitFailure(str(error)) from None
     if fail_under is not None and score < fail_under:
@@ -129,19 +132,25 @@ def release(out_dir, no_verify_venv):
 @click.option("--hidden", is_flag=True, help="Also run the instructor's hidden checks.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=1800.0, show_default=True,
               help="Seconds one submission may take in all; then it scores zero.")
+@click.option("--charge-once/--no-charge-once", default=True, show_default=True,
+              help="Charge each mistake once: rescore checks that failed through a failing "
+                   "prerequisite with that prerequisite's reference in place.")
 @SANDBOX_OPTION
-def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeout, sandbox):
+def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeout, charge_once,
+          sandbox):
     """Grade every sub-folder and .zip of SUBMISSIONS (all exercises, or the IDS named)."""
     from .instructor.batch import run_batch
     if csv_path is None and json_path is None:
         raise click.UsageError("give --csv FILE, --json FILE or both: where the grades go")
     try:
         mode = commands.confinement(sandbox, hidden, batch=True)
+        if charge_once:
+            commands.reference_folder(KIT_ROOT)
     except commands.KitError as error:
         raise KitFailure(str(error)) from None
     entries = run_batch(KIT_ROOT, submissions, csv_path, json_path, jobs=jobs,
                         skip_final=skip_final, hidden=hidden, timeout=timeout, ids=ids,
-                        sandbox=mode)
+                        sandbox=mode, charge_once=charge_once)
     failed = [e.submission for e in entries if e.error]
     click.echo(f"graded {len(entries) - len(failed)} of {len(entries)} submissions"
                + (f"; not graded: {', '.join(failed)}" if failed else ""))

@@ -33,6 +33,15 @@ def target_path(target: str, kit_root: Path) -> Path:
     return path
 
 
+def reference_folder(kit_root: Path) -> Path:
+    """The reference solutions the charge-once rerun draws on: the instructor's copy only."""
+    folder = kit_root / "solutions"
+    if not (folder / "ch04" / "train.py").is_file():
+        raise KitError(f"--charge-once needs the reference solutions, and {folder} has none: "
+                       "it works in the instructor's copy of the kit only")
+    return folder
+
+
 def _state_file(target: Path) -> Path:
     key = hashlib.sha256(str(target).encode()).hexdigest()[:16]
     return kit_cache_root() / "last-results" / f"{key}.json"
@@ -70,15 +79,17 @@ def confinement(requested: str, hidden: bool, batch: bool = False) -> str:
 
 
 def run(ids, target: str, kit_root: Path, fmt="text", output=None, skip_final=False,
-        timeout=60.0, hidden=False, verbose=0, sandbox="auto") -> float:
+        timeout=60.0, hidden=False, verbose=0, sandbox="auto", charge_once=False) -> float:
     """Grade, report, remember the result for `grade list`; the score.
 
-    verbose: 1 shows every failing check's message, 2 adds the student's traceback."""
+    verbose: 1 shows every failing check's message, 2 adds the student's traceback.
+    charge_once: rescore dependents with failing prerequisites' reference in place."""
     try:
         target_folder = target_path(target, kit_root)
         options = RunOptions(target=target_folder, hidden=hidden, timeout=timeout,
                              verbose=verbose >= 2, on_progress=_progress_printer(),
-                             sandbox=confinement(sandbox, hidden))
+                             sandbox=confinement(sandbox, hidden),
+                             reference=reference_folder(kit_root) if charge_once else None)
         result = grade(tuple(ids), options, skip_final=skip_final)
     except KitError as error:
         if output is not None:

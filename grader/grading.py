@@ -13,12 +13,16 @@ reads the cache this fills; if its own load still fails, it reports a kit error 
 (grader/judge/plugin.py)."""
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
+from dataclasses import replace
+from pathlib import Path
 
 from data.errors import MnistError
 from data.mnist import load_mnist
 
-from . import catalog, manifest
+from . import catalog, charge_once, manifest
 from .manifest import CAPSTONE, Exercise
 from .results import ExerciseResult, RunResult, TestResult, blocked, build_exercise
 from .runner import KitError, RunOptions, run_suites
@@ -70,25 +74,17 @@ def _failing_prerequisite(exercise: Exercise, results: dict[str, ExerciseResult]
     return None
 
 
-def _functions(exercise: Exercise) -> tuple[str, ...]:
-    """What an exercise's code is called as: "ch03/activations.py:sigmoid", and for a class
-    every method ("ch04/two_layer_net.py:TwoLayerNet." is a prefix of them)."""
-    return tuple(f"{exercise.module}:{name}" for name in exercise.names) if exercise.module \
-        else ()
-
-
 def blocking_prerequisite(result: ExerciseResult, results: dict[str, ExerciseResult]
                           ) -> str | None:
     """The failing prerequisite a failing check of this exercise actually called, if any."""
     if result.status in ("passed", "not_started"):
         return None
-    called = {c for t in result.tests if t.status not in ("passed", "skipped") for c in t.called}
+    failing = [t for t in result.tests if t.status not in ("passed", "skipped")]
     for prerequisite in _with_prerequisites([result.exercise]):
-        failing = results.get(prerequisite.id)
-        if prerequisite is result.exercise or not failing or failing.status == "passed":
+        outcome = results.get(prerequisite.id)
+        if prerequisite is result.exercise or not outcome or outcome.status == "passed":
             continue
-        names = _functions(prerequisite)
-        if any(c == n or c.startswith(n + ".") for c in called for n in names):
+        if any(t.calls_into(prerequisite) for t in failing):
             return prerequisite.id
     return None
 
@@ -98,6 +94,17 @@ def likely_cause(result: ExerciseResult, results: dict[str, ExerciseResult]) -> 
     if result.status == "passed":
         return None
     return _failing_prerequisite(result.exercise, results)
+
+
+def _charge_once(results: dict[str, ExerciseResult], options: RunOptions) -> None:
+    """Rescore dependents with their failing prerequisites' reference in place."""
+    scratch = Path(tempfile.mkdtemp(prefix="dlfs-charge-once-"))
+    try:
+        charge_once.rescore(results, options.target, options.reference, scratch,
+                            lambda exercises, folder: _run(exercises,
+                                                           replace(options, target=folder)))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -> RunResult:
@@ -121,6 +128,10 @@ def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -
             ready_mnist([capstone])
             results.update(_run([capstone], options))
             results[CAPSTONE].likely_cause = likely_cause(results[CAPSTONE], results)
+    if options.reference is not None:
+        _charge_once(results, options)
+    for result in results.values():
+        result.recoverable = charge_once.recoverable(result)
     return RunResult([results[e.id] for e in chosen], time.monotonic() - started,
                      str(options.target), hidden=options.hidden, sandbox=options.sandbox)
 

@@ -34,6 +34,18 @@ class TestResult:
     output: str = ""  # what the student's code printed during the check (its end)
     key: str = ""  # the catalog key of its message, when a check named a mistake
     called: list[str] = field(default_factory=list)  # "module.py:qualname" it ran, if failing
+    rescored: bool = False  # failed, but passed with its failing prerequisites' reference
+
+    def calls_into(self, exercise: Exercise) -> bool:
+        """Whether this check ran any of exercise's code ("ch04/two_layer_net.py:TwoLayerNet."
+        prefixes every method of the class)."""
+        names = [f"{exercise.module}:{name}" for name in exercise.names] if exercise.module \
+            else []
+        return any(c == n or c.startswith(n + ".") for c in self.called for n in names)
+
+    @property
+    def counts_as_passed(self) -> bool:
+        return self.status == "passed" or self.rescored
 
     @property
     def telling(self) -> int:
@@ -52,6 +64,8 @@ class TestResult:
                 "hidden": self.hidden}
         if self.output:
             data["output"] = self.output
+        if self.rescored:
+            data["rescored"] = True
         return data
 
 
@@ -64,6 +78,9 @@ class ExerciseResult:
     blocked_by: str | None = None
     likely_cause: str | None = None  # a failing prerequisite that may explain a failure
     extra: dict[str, Any] = field(default_factory=dict)  # the capstone's accuracy, history...
+    # Points given back by the charge-once rerun, and the prerequisites put in place for it.
+    charged_once: dict[str, Any] | None = None
+    recoverable: float = 0.0  # at most this many points come back once blocked_by passes
 
     @property
     def id(self) -> str:
@@ -82,6 +99,13 @@ class ExerciseResult:
         lines = []
         if self.blocked_by:
             lines.append(catalog.text("blocked.by", prerequisite=self.blocked_by))
+        if self.recoverable:
+            lines.append(catalog.text("blocked.recoverable", points=self.recoverable,
+                                      prerequisite=self.blocked_by))
+        if self.charged_once and self.charged_once["points"]:
+            lines.append(catalog.text("charged_once", points=self.charged_once["points"],
+                                      prerequisites=", ".join(
+                                          self.charged_once["prerequisites"])))
         if self.likely_cause:
             lines.append(catalog.text("likely.cause", prerequisite=self.likely_cause))
         problems = sorted((t for t in self.tests if t.status not in ("passed", "skipped")),
@@ -104,6 +128,10 @@ class ExerciseResult:
             data["blocked_by"] = self.blocked_by
         if self.likely_cause:
             data["likely_cause"] = self.likely_cause
+        if self.charged_once is not None:
+            data["charged_once"] = self.charged_once
+        if self.recoverable:
+            data["recoverable"] = self.recoverable
         data.update(self.extra)
         return data
 
@@ -173,7 +201,7 @@ def score_exercise(exercise: Exercise, tests: list[TestResult]) -> float:
     total = sum(t.weight for t in counted)
     if not total:
         return 0.0
-    earned = sum(t.weight for t in counted if t.status == "passed")
+    earned = sum(t.weight for t in counted if t.counts_as_passed)
     return round(exercise.points * earned / total, 2)
 
 

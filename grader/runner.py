@@ -48,6 +48,8 @@ class RunOptions:
     on_progress: Callable[[str], None] | None = None
     suites_root: Path = GRADER_DIR  # holds suites/ and hidden/; the kit's tests use fixtures
     sandbox: str = "auto"  # auto, bwrap or none
+    # The reference solutions, for the charge-once rerun (grader/charge_once.py); None: no rerun
+    reference: Path | None = None
 
 
 def _test_result(test: dict) -> TestResult:

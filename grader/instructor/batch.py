@@ -132,8 +132,10 @@ class Batch:
     """Grades submissions with `jobs` workers; kill() stops every `grade run` still going."""
 
     def __init__(self, kit_root: Path, scratch: Path, skip_final: bool, hidden: bool,
-                 timeout: float, ids: tuple[str, ...], sandbox: str = "bwrap"):
+                 timeout: float, ids: tuple[str, ...], sandbox: str = "bwrap",
+                 charge_once: bool = True):
         self.kit_root, self.scratch, self.sandbox = kit_root, scratch, sandbox
+        self.charge_once = charge_once
         self.skip_final, self.hidden, self.timeout, self.ids = skip_final, hidden, timeout, ids
         self.running: dict[int, subprocess.Popen] = {}
         self.lock = threading.Lock()
@@ -162,6 +164,7 @@ class Batch:
                    str(exercises), "--format", "json", "--output", str(output),
                    "--sandbox", self.sandbox]
         command += ["--skip-final"] * self.skip_final + ["--hidden"] * self.hidden
+        command += ["--charge-once"] * self.charge_once
         with self.lock, open(log, "wb") as stderr:  # under the lock: kill() sees every process
             if self.stopping.is_set():
                 return Entry(name, None, "not graded: the batch was stopped")
@@ -233,7 +236,7 @@ class _Progress:
 def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Path | None,
               jobs: int = 1, skip_final: bool = False, hidden: bool = False,
               timeout: float = 1800.0, ids: tuple[str, ...] = (),
-              sandbox: str = "bwrap") -> list[Entry]:
+              sandbox: str = "bwrap", charge_once: bool = True) -> list[Entry]:
     """Grade every submission in folder with `jobs` workers; write the gradebook CSV and JSON.
 
     `sandbox` is the mode each `grade run` uses, already checked by the caller."""
@@ -241,7 +244,8 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
     names = _names(submissions)
     chosen = [e.id for e in manifest.select(ids) if not (skip_final and e.id == CAPSTONE)]
     scratch = Path(tempfile.mkdtemp(prefix="dlfs-batch-"))
-    batch = Batch(Path(kit_root), scratch, skip_final, hidden, timeout, tuple(ids), sandbox)
+    batch = Batch(Path(kit_root), scratch, skip_final, hidden, timeout, tuple(ids), sandbox,
+                  charge_once)
     reaper.become_subreaper()  # a process a submission left behind comes back here to die
     known = reaper.children()
     entries: dict[str, Entry] = {}

@@ -1,0 +1,124 @@
+"""Each mistake charged once (grader/charge_once.py): a dependent whose checks failed through a
+failing prerequisite is rescored with that prerequisite's reference in place, and nothing of the
+reference, or of the rerun's messages, reaches a report."""
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from submissions import EXERCISES, SOLUTIONS, by_id, grade_json, patched_submission, read_fixture
+
+from grader import manifest
+from grader.charge_once import WRAPPER, hybrid
+from grader.cli import main
+from grader.commands import KitError, reference_folder
+
+MISTAKES = Path(__file__).parent / "mistakes"
+IDS = ("numerical_gradient", "gradient_descent", "two_layer_net")
+
+
+def _placed_names(block: str) -> set[str]:
+    """The names the reference source inside a charge-once block defines."""
+    wrapper = next(n for n in ast.parse(block).body if isinstance(n, ast.FunctionDef))
+    source = ast.literal_eval(wrapper.args.defaults[0])
+    return {n.name for n in ast.parse(source).body if isinstance(n, (ast.FunctionDef,
+                                                                       ast.ClassDef))}
+
+
+@pytest.mark.parametrize("exercise", [e for e in manifest.EXERCISES if e.module],
+                         ids=lambda e: e.id)
+def test_hybrid_places_only_the_failing_prerequisite(exercise, tmp_path):
+    folder = hybrid(EXERCISES, SOLUTIONS, [exercise], tmp_path / "hybrid")
+    for path in EXERCISES.rglob("*.py"):
+        relative = path.relative_to(EXERCISES).as_posix()
+        placed = (folder / relative).read_text(encoding="utf-8")
+        original = path.read_text(encoding="utf-8")
+        if relative != exercise.module:
+            assert placed == original, f"{relative} changed though {exercise.id} is elsewhere"
+            continue
+        assert placed.startswith(original)
+        assert _placed_names(placed[len(original):]) == set(exercise.names)
+
+
+def _run_in(folder: Path, code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], cwd=folder.parent, text=True,
+                          capture_output=True, timeout=60)
+
+
+def test_a_placed_prerequisite_runs_beside_the_students_own_code(tmp_path):
+    gradient = manifest.BY_ID["numerical_gradient"]
+    folder = hybrid(EXERCISES, SOLUTIONS, [gradient], tmp_path / "hybrid")
+    done = _run_in(folder, (
+        "import numpy as np\n"
+        "from hybrid.ch04 import gradient as g\n"
+        "print(g.numerical_gradient(lambda x: np.sum(x**2), np.array([3.0, 4.0])).tolist())\n"
+        "print(g.numerical_gradient.__code__.co_filename.endswith('ch04/gradient.py'))\n"
+        "try:\n    g.gradient_descent(lambda x: np.sum(x**2), np.array([3.0, 4.0]))\n"
+        "except NotImplementedError:\n    print('stub')\n"
+        f"print(hasattr(g, {WRAPPER!r}))\n"))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.split()
+    assert [round(v, 6) for v in json.loads(done.stdout.splitlines()[0])] == [6.0, 8.0]
+    assert lines[-3:] == ["True", "stub", "False"], done.stdout
+
+
+def _both_broken(tmp_path: Path) -> Path:
+    """numerical_gradient that does not restore x (which breaks the checks of gradient_descent
+    and TwoLayerNet that call it) and, in the same file, a gradient_descent with its sign
+    flipped: a mistake of its own."""
+    fixtures = [read_fixture(MISTAKES / name) for name in
+                ("numerical_gradient/x_not_restored.py", "gradient_descent/sign_flipped.py")]
+    return patched_submission(tmp_path, {"ch04/gradient.py": "\n\n".join(f["text"]
+                                                                        for f in fixtures)})
+
+
+def test_charge_once_gives_back_only_what_the_prerequisite_cost(tmp_path):
+    submission = _both_broken(tmp_path)
+    _, plain = grade_json(submission, *IDS, "--skip-final")
+    _, once = grade_json(submission, *IDS, "--skip-final", "--charge-once")
+    plain, once = by_id(plain), by_id(once)
+
+    assert plain["two_layer_net"]["status"] == "blocked"
+    assert plain["two_layer_net"]["score"] < 10 and "charged_once" not in plain["two_layer_net"]
+    assert plain["two_layer_net"]["recoverable"] == 10 - plain["two_layer_net"]["score"]
+    assert once["two_layer_net"]["score"] == 10
+    assert once["two_layer_net"]["charged_once"] == {
+        "points": 10 - plain["two_layer_net"]["score"], "prerequisites": ["numerical_gradient"]}
+    assert any(t.get("rescored") for t in once["two_layer_net"]["tests"])
+    # Only scores come from the rerun: every message is the first run's.
+    assert [t["message"] for t in once["two_layer_net"]["tests"]] == \
+        [t["message"] for t in plain["two_layer_net"]["tests"]]
+    # The prerequisite itself is charged in full, and gradient_descent, in the same file,
+    # keeps its own mistake: the reference gradient_descent was never put in place.
+    assert once["numerical_gradient"]["score"] == plain["numerical_gradient"]["score"] < 8
+    assert plain["gradient_descent"]["score"] <= once["gradient_descent"]["score"] < 5
+    assert "recoverable" not in once["gradient_descent"]
+
+
+def test_charge_once_needs_the_reference(tmp_path):
+    with pytest.raises(KitError, match="instructor's copy"):
+        reference_folder(tmp_path)
+
+
+def test_grade_batch_charges_once_by_default(tmp_path):
+    submission = _both_broken(tmp_path / "one")
+    folder = tmp_path / "submissions"
+    shutil.copytree(submission, folder / "student" / "exercises")
+    runs = {}
+    for flag in ("--charge-once", "--no-charge-once", None):
+        out = tmp_path / f"grades{flag}.json"
+        args = ["batch", str(folder), "two_layer_net", "numerical_gradient", "--skip-final",
+                "--json", str(out)] + ([flag] if flag else [])
+        result = CliRunner().invoke(main, args)
+        assert out.exists(), result.output
+        entry = json.loads(out.read_text())
+        runs[flag] = json.dumps(entry)
+    assert '"charged_once"' in runs[None] and '"charged_once"' in runs["--charge-once"]
+    assert '"charged_once"' not in runs["--no-charge-once"]
