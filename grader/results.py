@@ -91,7 +91,7 @@ class ExerciseResult:
         return float(self.exercise.points)
 
     def advice(self) -> list[str]:
-        return [a for t in self.tests for a in t.advice]
+        return list(dict.fromkeys(a for t in self.tests for a in t.advice))  # each once
 
     def feedback(self, every_problem: bool = False, named: bool = False) -> list[str]:
         """What a student reads under this exercise: the blocking prerequisite, the first failing
@@ -128,6 +128,8 @@ class ExerciseResult:
             data["blocked_by"] = self.blocked_by
         if self.likely_cause:
             data["likely_cause"] = self.likely_cause
+        if self.advice():
+            data["advice"] = self.advice()
         if self.charged_once is not None:
             data["charged_once"] = self.charged_once
         if self.recoverable:

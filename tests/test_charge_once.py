@@ -19,6 +19,7 @@ from grader import manifest
 from grader.charge_once import WRAPPER, hybrid
 from grader.cli import main
 from grader.commands import KitError, reference_folder
+from grader.judge.sandbox import bwrap_problem
 
 MISTAKES = Path(__file__).parent / "mistakes"
 IDS = ("numerical_gradient", "gradient_descent", "two_layer_net")
@@ -116,6 +117,7 @@ def test_grade_batch_charges_once_by_default(tmp_path):
         out = tmp_path / f"grades{flag}.json"
         args = ["batch", str(folder), "two_layer_net", "numerical_gradient", "--skip-final",
                 "--json", str(out)] + ([flag] if flag else [])
+        args += ["--sandbox", "none"] if bwrap_problem() else []
         result = CliRunner().invoke(main, args)
         assert out.exists(), result.output
         entry = json.loads(out.read_text())

@@ -230,6 +230,29 @@ def _verdict(item, excinfo) -> tuple[str, str]:
                                  exercise=exercise)
 
 
+def _deprecation_advice(session) -> list[str]:
+    """Advice for each deprecation warning the student's lines raised: it works on this numpy
+    and fails on a newer one (numpy 1.23 warns about `np.int`; 1.24 removed it)."""
+    if not session.alive:
+        return []
+    try:
+        found = session.request({"op": "deprecations"}, "the deprecation warnings")
+    except (StudentError, StudentTimeout, StudentCrash):
+        return []
+    advice = []
+    for warning in found or []:
+        match = re.search(r"`np\.(\w+)` is a deprecated alias", str(warning))
+        if match and match.group(1) in NUMPY_REMOVED:
+            version, instead = NUMPY_REMOVED[match.group(1)]
+            advice.append(catalog.text("advice.numpy_alias_deprecated", attribute=match.group(1),
+                                       version=version, instead=instead, running=np.__version__,
+                                       warning=warning))
+        else:
+            advice.append(catalog.text("advice.numpy_deprecated", warning=warning,
+                                       running=np.__version__))
+    return advice
+
+
 def _called(session) -> list:
     """["ch03/activations.py:sigmoid", ...]: the student's functions the check ran."""
     if not session.alive:
@@ -272,6 +295,7 @@ def pytest_runtest_makereport(item, call):
         grade["records"] = suite.take_records()
         if _Judge.session is not None:
             grade["called"] = _called(_Judge.session) if grade["status"] != "passed" else []
+            grade["advice"] += _deprecation_advice(_Judge.session)
             _Judge.session.finish()
             _Judge.session = None
         printed = _Judge.worker.take_output() if _Judge.worker else ""

@@ -36,6 +36,10 @@ class Session:
         self.stopped = [tuple(entry) for entry in request.get("stopped", [])]
         self.write_lock = threading.Lock()
         self.called: set[tuple[str, str]] = set()
+        self.deprecations: list[str] = []  # numpy's deprecation warnings at the student's lines
+        warnings.simplefilter("always", DeprecationWarning)
+        warnings.simplefilter("always", FutureWarning)
+        warnings.showwarning = self._note_warning
         if request.get("trace"):
             sys.settrace(self._trace)  # told of Python calls only, never of numpy's C calls
 
@@ -45,6 +49,17 @@ class Session:
         code = frame.f_code
         if code.co_filename.startswith(self.root):
             self.called.add((code.co_filename, getattr(code, "co_qualname", code.co_name)))
+
+    def _note_warning(self, message, category, filename, lineno, file=None, line=None) -> None:
+        """Keep a deprecation warning raised at one of the student's lines (numpy 1.23's
+        "`np.int` is a deprecated alias"): it works here and fails on a newer numpy."""
+        if issubclass(category, (DeprecationWarning, FutureWarning)) \
+                and os.path.realpath(filename).startswith(self.root) \
+                and len(self.deprecations) < 5:
+            where = f"{self.relative(filename) or filename}, line {lineno}"
+            text = f"{str(message).splitlines()[0][:200]} ({where})"
+            if text not in self.deprecations:
+                self.deprecations.append(text)
 
     # -- plumbing ----------------------------------------------------------------------------
     def keep(self, value) -> int:
@@ -190,6 +205,8 @@ class Session:
                 with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
                     warnings.simplefilter("always")
                     result = function(*args, **request.get("kwargs", {}))
+                for w in caught:
+                    self._note_warning(w.message, w.category, w.filename, w.lineno)
                 return {"result": result, "warnings": [str(w.message)[:300] for w in caught]}
             result = function(*args, **request.get("kwargs", {}))
             # The arguments as the call left them, to see whether it changed its input.
@@ -206,6 +223,8 @@ class Session:
             return None
         if op == "called":
             return sorted({(self.relative(f) or f, q) for f, q in self.called})
+        if op == "deprecations":
+            return self.deprecations
         if op == "seed":
             np.random.seed(request["seed"])
             return None
