@@ -124,3 +124,21 @@ def test_grade_batch_charges_once_by_default(tmp_path):
         runs[flag] = json.dumps(entry)
     assert '"charged_once"' in runs[None] and '"charged_once"' in runs["--charge-once"]
     assert '"charged_once"' not in runs["--no-charge-once"]
+
+
+@pytest.mark.slow
+def test_the_capstone_is_charged_once_too(tmp_path):
+    """A `train` that draws the same batch every iteration fails minibatch_sgd and leaves the
+    capstone short of its threshold; with the reference train in place the student's own
+    TwoLayerNet reaches it, so the capstone's points come back and only minibatch_sgd pays."""
+    fixture = read_fixture(MISTAKES / "minibatch_sgd" / "same_batch_every_iteration.py")
+    submission = patched_submission(tmp_path, {fixture["module"]: fixture["text"]})
+    _, plain = grade_json(submission, "minibatch_sgd", "mnist_final")
+    _, once = grade_json(submission, "minibatch_sgd", "mnist_final", "--charge-once")
+    plain, once = by_id(plain), by_id(once)
+    assert plain["mnist_final"]["score"] < 13 and plain["mnist_final"]["likely_cause"]
+    assert once["mnist_final"]["score"] == 13
+    assert once["mnist_final"]["charged_once"]["prerequisites"] == ["minibatch_sgd"]
+    assert once["minibatch_sgd"]["score"] == plain["minibatch_sgd"]["score"] < 8
+    # What the report shows of the capstone is the student's own run, not the rerun's.
+    assert once["mnist_final"]["accuracy"] == plain["mnist_final"]["accuracy"]
