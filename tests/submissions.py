@@ -55,11 +55,15 @@ def messages(exercise: dict) -> str:
 
 
 def worker_processes() -> list[int]:
-    """Processes running the kit's worker (their command line names dlfs_worker)."""
+    """Processes running this test session's workers: their command line names dlfs_worker and
+    their environment carries the session's DLFS_WORKER_TAG (set in conftest.py), so workers of
+    another test run on the same machine are not counted. A fork of a worker keeps both."""
+    tag = f"DLFS_WORKER_TAG={os.environ.get('DLFS_WORKER_TAG', '')}".encode()
     found = []
     for name in filter(str.isdigit, os.listdir("/proc")):
         try:
-            if b"dlfs_worker" in Path(f"/proc/{name}/cmdline").read_bytes():
+            if b"dlfs_worker" in Path(f"/proc/{name}/cmdline").read_bytes() and \
+                    tag in Path(f"/proc/{name}/environ").read_bytes().split(b"\0"):
                 found.append(int(name))
         except OSError:
             pass

@@ -27,8 +27,9 @@ DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
 OUTPUT_LIMIT_MB = 64
 MEMORY_LIMIT_ENV = "DLFS_MEMORY_LIMIT_GIB"
 DEFAULT_MEMORY_GIB = 6
+# DLFS_WORKER_TAG labels the workers of one caller: the kit's tests find their own by it.
 PASSED_ENV = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
-              "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+              "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "DLFS_WORKER_TAG")
 
 
 def memory_limit_gib() -> float:
