@@ -94,7 +94,7 @@ def test_an_untouched_submission_scores_zero(graded):
 
 def test_a_syntax_error_costs_only_its_module(graded):
     row = graded["rows"]["syntax"]
-    assert row["softmax"] == "0" and (row["status"], row["notes"]) == ("ok", "softmax: error")
+    assert row["softmax"] == "0" and row["status"] == "ok" and "softmax: error" in row["notes"]
     assert float(row["step_function"]) == POINTS["step_function"]
     assert float(row["numerical_gradient"]) == POINTS["numerical_gradient"]
     assert 0 < float(row["total"]) < FULL
