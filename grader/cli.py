@@ -111,12 +111,28 @@ def hint(exercise_id):
 @click.option("--no-verify-venv", is_flag=True,
               help="Skip installing the release in a fresh virtual environment (pip needs a "
                    "package index); its stubs are still graded with this Python.")
-def release(out_dir, no_verify_venv):
+# Where classes are graded: each target is one option (README, "Where classes are graded").
+@click.option("--gradescope", "gradescope_zip", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write Gradescope's autograder zip (setup.sh, run_autograder, the "
+                   "kit with its hidden checks) to this file.")
+@click.option("--hidden-visibility", default="after_published", show_default=True,
+              type=click.Choice(["hidden", "after_due_date", "after_published", "visible"]),
+              help="When Gradescope shows students the hidden checks' results.")
+@click.option("--github-classroom", is_flag=True,
+              help="Add a GitHub Classroom autograding workflow to the release "
+                   "(.github/workflows/classroom.yml).")
+def release(out_dir, no_verify_venv, gradescope_zip, hidden_visibility, github_classroom):
     """Build the students' copy of the kit in OUT_DIR: no solutions, no hidden checks."""
     from .instructor.release import build_release
     files = build_release(KIT_ROOT, out_dir, verify_venv=not no_verify_venv,
-                          say=lambda line: click.echo(line, err=True))
+                          say=lambda line: click.echo(line, err=True),
+                          github_classroom=github_classroom)
     click.echo(f"release: {len(files)} files in {out_dir}, checked")
+    if gradescope_zip is not None:
+        from .instructor.gradescope_zip import build_gradescope_zip
+        names = build_gradescope_zip(KIT_ROOT, gradescope_zip, hidden_visibility)
+        click.echo(f"gradescope: {len(names)} files in {gradescope_zip}; upload it as the "
+                   "autograder's zip file")
 
 
 @main.command()

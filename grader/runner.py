@@ -60,7 +60,9 @@ def _test_result(test: dict) -> TestResult:
                       records=dict(data.get("records") or {}),
                       hidden=test["nodeid"].startswith("hidden/"),
                       output=data.get("output", ""), key=data.get("key", ""),
-                      called=[str(c) for c in data.get("called") or []])
+                      called=[str(c) for c in data.get("called") or []],
+                      seconds=sum(float((test.get(stage) or {}).get("duration") or 0)
+                                  for stage in ("setup", "call", "teardown")))
 
 
 def _command(paths: list[str], report: Path, ini: Path, root: Path) -> list[str]:

@@ -223,3 +223,20 @@ def test_submit_packs_exercises_as_grade_batch_reads_them(tmp_path):
         assert (folder / module).read_text() == (SOLUTIONS / module).read_text()
     empty = invoke("submit", "--target", tmp_path / "nothing", "--output", tmp_path / "x.zip")
     assert empty.exit_code == 1 and "has no ch03/" in empty.output
+
+
+def test_junit_xml_has_times_and_totals(tmp_path):
+    junit = tmp_path / "junit.xml"
+    assert invoke("run", *QUICK, "--target", SOLUTIONS, "--format", "junit",
+                  "--output", junit).exit_code == 0
+    root = ET.parse(junit).getroot()
+    suites = root.findall("testsuite")
+    cases = root.findall("testsuite/testcase")
+    assert int(root.get("tests")) == len(cases) > 0
+    assert root.get("failures") == root.get("errors") == "0"
+    assert float(root.get("time")) > 0
+    for suite in suites:  # a suite's time is its cases' (each rounded to the millisecond)
+        case_times = [float(c.get("time")) for c in suite.findall("testcase")]
+        assert abs(float(suite.get("time")) - sum(case_times)) < 0.001 * (len(case_times) + 1)
+    assert all(float(c.get("time")) >= 0 for c in cases) and \
+        sum(float(c.get("time")) for c in cases) > 0

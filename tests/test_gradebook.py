@@ -45,7 +45,7 @@ def merge(ci: Path, *names: str, json_out: Path | None = None):
     extra = ["--json", str(json_out)] if json_out else []
     result = CliRunner().invoke(main, ["gradebook", *[str(ci / n) for n in names],
                                        "--csv", str(out), *extra])
-    rows = list(csv.reader(open(out))) if out.exists() else []
+    rows = list(csv.reader(open(out, encoding="utf-8-sig"))) if out.exists() else []
     return result, rows
 
 
@@ -53,7 +53,7 @@ def test_merge_gives_one_row_per_results_file(ci):
     result, rows = merge(ci, "bob.json", "alice/results.json", "carol.json", "dave.json",
                          "eve.json", "=1+1.json")
     assert result.exit_code == 0, result.output
-    assert rows[0] == ["submission", *IDS, "total", "max", "status"]
+    assert rows[0] == ["submission", *IDS, "total", "max", "status", "notes"]
     table = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
     assert [r[0] for r in rows[1:]] == ["'=1+1", "alice", "bob", "carol", "dave", "eve"]
     assert [float(table["alice"][i]) for i in IDS] == [POINTS[i] for i in IDS]
@@ -66,8 +66,9 @@ def test_unreadable_results_cost_only_their_row(ci):
     result, rows = merge(ci, "alice/results.json", "carol.json", "dave.json")
     assert result.exit_code == 0, result.output
     table = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
-    assert table["carol"]["status"].startswith("error: cannot read carol.json")
-    assert table["dave"]["status"] == "error: not the results of `grade run --format json`"
+    assert table["carol"]["status"] == table["dave"]["status"] == "error"
+    assert table["carol"]["notes"].startswith("cannot read carol.json")
+    assert table["dave"]["notes"] == "not the results of `grade run --format json`"
     for name in ("carol", "dave"):
         assert [table[name][i] for i in IDS] == ["0"] * len(IDS)
         assert float(table[name]["max"]) == FULL
@@ -131,7 +132,7 @@ def test_results_of_another_manifest_are_refused_unless_allowed(ci, tmp_path):
     allowed = CliRunner().invoke(main, ["gradebook", str(alice), str(older), "--allow-mixed",
                                         "--csv", str(tmp_path / "mixed.csv")])
     assert allowed.exit_code == 0, allowed.output
-    assert len(list(csv.DictReader(open(tmp_path / "mixed.csv")))) == 2
+    assert len(list(csv.DictReader(open(tmp_path / "mixed.csv", encoding="utf-8-sig")))) == 2
 
 
 def test_written_files_follow_the_umask(tmp_path):
@@ -143,3 +144,32 @@ def test_written_files_follow_the_umask(tmp_path):
     finally:
         os.umask(previous)
     assert (tmp_path / "grades.csv").stat().st_mode & 0o777 == 0o644
+
+
+def test_the_csv_opens_in_excel_as_utf8_and_keeps_notes_apart(ci, tmp_path):
+    """Excel reads a CSV without a byte order mark in the locale's code page (田中太郎 becomes
+    mojibake in a Japanese one): the gradebook starts with one, and stays valid CSV."""
+    named = tmp_path / "田中太郎.json"
+    named.write_text((ci / "bob.json").read_text(), encoding="utf-8")
+    out = tmp_path / "grades.csv"
+    result = CliRunner().invoke(main, ["gradebook", str(named), str(ci / "carol.json"),
+                                       "--csv", str(out)])
+    assert result.exit_code == 0, result.output
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "田中太郎".encode() in raw
+    rows = {r["submission"]: r for r in csv.DictReader(open(out, encoding="utf-8-sig"))}
+    assert (rows["田中太郎"]["status"], rows["田中太郎"]["notes"]) == ("ok", "")
+    assert rows["carol"]["status"] == "error" and rows["carol"]["notes"].startswith("cannot read")
+
+
+def test_results_of_another_kit_version_with_the_same_exercises_merge(ci, tmp_path):
+    """Many machines, one gradebook: results from other installs of the kit merge as long as
+    they graded the same exercise manifest."""
+    alice = json.loads((ci / "alice" / "results.json").read_text())
+    (tmp_path / "gina.json").write_text(json.dumps({**alice, "kit_version": "0.0.1"}))
+    result = CliRunner().invoke(main, ["gradebook", str(ci / "alice" / "results.json"),
+                                       str(tmp_path / "gina.json"), "--csv",
+                                       str(tmp_path / "grades.csv")])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(open(tmp_path / "grades.csv", encoding="utf-8-sig")))
+    assert [r["total"] for r in rows] == [f"{FULL:g}", f"{FULL:g}"]

@@ -20,6 +20,7 @@ from ..reporters import write_atomically
 GENERIC_STEMS = ("results", "result", "grade", "grades", "report", "output", "gradescope")
 # Exercise statuses worth a note in a row that was graded.
 NOTED_STATUSES = ("error", "timeout")
+BOM = "\ufeff"  # so that Excel opens the CSV as UTF-8 (see render_csv)
 
 
 class GradebookError(click.ClickException):
@@ -50,18 +51,23 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def _status(entry: Entry) -> str:
+def _status(entry: Entry) -> tuple[str, str]:
+    """The row's state (ok or error) and its notes: why it has no results, or each exercise
+    whose checks raised or timed out."""
     if entry.error:
-        return "error: " + " ".join(entry.error.split())
-    notes = [f"{e['id']}: {e['status']}" for e in entry.results["exercises"]
-             if e.get("status") in NOTED_STATUSES]
-    return "; ".join(["ok", *notes])
+        return "error", " ".join(entry.error.split())
+    return "ok", "; ".join(f"{e['id']}: {e['status']}" for e in entry.results["exercises"]
+                           if e.get("status") in NOTED_STATUSES)
 
 
 def render_csv(entries: list[Entry], exercise_ids: list[str] | None = None) -> str:
     """The gradebook: submission, one score column per exercise in manifest order, total, max,
-    status. A row without results scores zero in every column. exercise_ids defaults to every
-    exercise found in any entry's results."""
+    status, notes. A row without results scores zero in every column. exercise_ids defaults to
+    every exercise found in any entry's results.
+
+    It starts with a byte order mark: Excel reads a CSV without one in the locale's code page, so
+    a Japanese name would show as mojibake; Python's csv (with utf-8-sig), pandas and
+    LibreOffice read it as plain UTF-8."""
     if exercise_ids is None:
         found = {e["id"] for entry in entries if not entry.error for e in
                  entry.results["exercises"]}
@@ -69,7 +75,8 @@ def render_csv(entries: list[Entry], exercise_ids: list[str] | None = None) -> s
     points = {e.id: e.points for e in manifest.EXERCISES}
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(["submission", *exercise_ids, "total", "max", "status"])
+    stream.write(BOM)
+    writer.writerow(["submission", *exercise_ids, "total", "max", "status", "notes"])
     for entry in entries:
         if entry.error:
             scores = ["0"] * len(exercise_ids)
@@ -79,8 +86,8 @@ def render_csv(entries: list[Entry], exercise_ids: list[str] | None = None) -> s
             scores = [_number(by_id[i]["score"]) if i in by_id else "" for i in exercise_ids]
             total = _number(entry.results["score"])
             maximum = _number(entry.results["max_score"])
-        writer.writerow([_cell(entry.submission), *scores, total, maximum,
-                         _cell(_status(entry))])
+        state, notes = _status(entry)
+        writer.writerow([_cell(entry.submission), *scores, total, maximum, state, _cell(notes)])
     return stream.getvalue()
 
 

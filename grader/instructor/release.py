@@ -31,6 +31,7 @@ from .leaks import reference_leaks
 SHIPPED_GLOBS = ("data/*.py", "data/*.npz", "pyproject.toml", ".gitignore")
 # Instructor-only parts of the folders that do ship.
 NEVER_SHIPPED = ("grader/hidden", "grader/instructor")
+CLASSROOM_WORKFLOW = ".github/workflows/classroom.yml"  # with --github-classroom
 JUNK = ("__pycache__", ".pytest_cache", ".mypy_cache", ".ipynb_checkpoints")
 # Bodies this short (`return x`) are the same in too many unrelated places to be searched for.
 # The test command of README.md's set-up section: the kit's tests do not ship.
@@ -222,8 +223,10 @@ def _refuse(kit_root: Path, out_dir: Path) -> None:
 
 
 def build_release(kit_root: Path, out_dir: Path, verify_venv: bool = True,
-                  say=lambda line: None) -> list[Path]:
-    """Build the student's copy of kit_root in out_dir, check it, and list its files."""
+                  say=lambda line: None, github_classroom: bool = False) -> list[Path]:
+    """Build the student's copy of kit_root in out_dir, check it, and list its files.
+
+    github_classroom: add the GitHub Classroom autograding workflow (CLASSROOM_WORKFLOW)."""
     kit_root, out_dir = Path(kit_root).resolve(), Path(out_dir).resolve()
     _refuse(kit_root, out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -237,6 +240,10 @@ def build_release(kit_root: Path, out_dir: Path, verify_venv: bool = True,
         (staging / "README.md").write_text(
             student_readme((kit_root / "README.md").read_text(encoding="utf-8")),
             encoding="utf-8")
+        if github_classroom:
+            workflow = staging / CLASSROOM_WORKFLOW
+            workflow.parent.mkdir(parents=True)
+            shutil.copyfile(Path(__file__).parent / "templates" / "classroom.yml", workflow)
         missing = [m for m in manifest.modules() if not (staging / "exercises" / m).is_file()]
         if missing:
             raise ReleaseError(f"the master has no stub exercises/{missing[0]}: write it first")
