@@ -22,6 +22,8 @@ import urllib.request
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from tqdm import tqdm
+
 from . import cache, idx
 from .errors import MnistError
 
@@ -186,40 +188,45 @@ def _download(url: str, timeout: float, limit: int, progress=None) -> Iterator[b
 
 
 class _Progress:
-    """One line per download on standard error; on a terminal it counts the megabytes."""
+    """One download's progress on standard error: a tqdm bar on a terminal (bytes, rate, time
+    left), one line elsewhere (CI logs, files)."""
 
     def __init__(self, url: str):
-        self.url, self.shown, self.got, self.total = url, -1, 0, ""
+        self.url, self.bar = url, None
         self.live = _isatty(sys.stderr)
 
     def __enter__(self):
-        self._write(f"MNIST: downloading {self.url}" + ("" if self.live else "\n"))
+        if not self.live:
+            _write(f"MNIST: downloading {self.url}\n")
+            return self
+        try:
+            self.bar = tqdm(desc=f"MNIST {self.url.rsplit('/', 1)[-1]}", unit="B",
+                            unit_scale=True, unit_divisor=1024, file=sys.stderr, leave=True,
+                            dynamic_ncols=True, mininterval=0.2)
+        except (OSError, ValueError, AttributeError):
+            self.bar = None  # no usable standard error: the download goes on without progress
         return self
 
     def update(self, got: int, announced: str | None) -> None:
-        self.got = got
-        if not self.live or got >> 20 == self.shown:
+        if self.bar is None:
             return
-        self.shown = got >> 20
-        if announced and announced.isdigit():
-            self.total = f" of {int(announced) / 2**20:.1f}"
-        self._show("")
+        if self.bar.total is None and announced and announced.isdigit():
+            self.bar.total = int(announced)
+        self.bar.update(got - self.bar.n)
 
     def __exit__(self, kind, value, traceback):
-        if self.live:
-            self._show(", done\n" if kind is None else ", failed\n")
+        if self.bar is not None:
+            self.bar.close()
+            if kind is not None:
+                _write(f"MNIST: {self.url}: failed\n")
 
-    def _show(self, end: str) -> None:
-        self._write(f"\r\033[KMNIST: downloading {self.url}: {self.got / 2**20:.1f}"
-                    f"{self.total} MB{end}")
 
-    @staticmethod
-    def _write(text: str) -> None:
-        try:
-            sys.stderr.write(text)
-            sys.stderr.flush()
-        except (OSError, ValueError, AttributeError):
-            pass  # no usable standard error: the download goes on without progress
+def _write(text: str) -> None:
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass  # no usable standard error: the download goes on without progress
 
 
 def _isatty(stream) -> bool:

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import os
+import sys
 import threading
 import time
 from collections import Counter
@@ -296,3 +298,19 @@ def test_each_download_says_one_line_when_not_on_a_terminal(mirror, raw, capsys)
     lines = capsys.readouterr().err.splitlines()
     assert lines == [f"MNIST: downloading {mirror.url(f)}{LABELS.name}.gz"
                      for f in ("missing", "good")], lines
+
+
+class _Terminal(io.StringIO):
+    """Standard error as a terminal shows it: what the download draws there."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_sees_a_progress_bar(mirror, raw, monkeypatch):
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    download.fetch(LABELS, raw, [mirror.url("good")])
+    shown = terminal.getvalue()
+    assert f"MNIST {LABELS.name}.gz" in shown and "100%" in shown, shown
+    assert "downloading" not in shown  # the bar, not the one-line form of CI logs
