@@ -98,7 +98,17 @@ def _cosmic_ray(module: str, work: Path) -> list[dict]:
                                           if line[:1] in "+-" and line[:3] not in ("+++", "---")
                                           ).strip(),
                           "killed": outcome in ("killed", "incompetent")})
+            if not found[-1]["killed"]:  # kept, to grade it again after checks are added
+                found[-1]["source"] = _cosmic_ray_source(module, mutation)
     return found
+
+
+def _cosmic_ray_source(module: str, mutation) -> str:
+    from cosmic_ray.mutating import mutate_code
+    from cosmic_ray.plugins import get_operator
+    operator = get_operator(mutation.operator_name)(None)
+    original = (ROOT / "solutions" / module).read_text(encoding="utf-8")
+    return mutate_code(original, operator, mutation.occurrence)
 
 
 def _fresh_copy(work: Path) -> Path:
@@ -120,8 +130,38 @@ def _numpy(module: str, work: Path) -> list[dict]:
         found.append({"module": module, "tool": "numpy", "operator": mutant.operator,
                       "occurrence": mutant.occurrence, "line": mutant.line,
                       "diff": f"- {mutant.before}\n+ {mutant.after}",
-                      "killed": done.returncode != 0})
+                      "killed": done.returncode != 0, "source": mutant.source})
     return found
+
+
+def _source_of(mutant: dict) -> str:
+    """A mutant's whole module, made again from its operator and occurrence."""
+    if mutant["tool"] == "cosmic-ray":
+        from types import SimpleNamespace
+        return _cosmic_ray_source(mutant["module"], SimpleNamespace(
+            operator_name=mutant["operator"], occurrence=mutant["occurrence"]))
+    original = (ROOT / "solutions" / mutant["module"]).read_text(encoding="utf-8")
+    return next(m.source for m in numpy_mutants(original) if (m.operator, m.line, m.occurrence)
+                == (mutant["operator"], mutant["line"], mutant["occurrence"]))
+
+
+def recheck(mutants: list[dict]) -> None:
+    """Grade every survivor again with the suites as they are now (checks added since)."""
+    work = Path(tempfile.mkdtemp(prefix="dlfs-recheck-"))
+    try:
+        target = _fresh_copy(work)
+        for mutant in mutants:
+            if mutant["killed"]:
+                continue
+            mutant.setdefault("source", _source_of(mutant))
+            module = target / mutant["module"]
+            module.write_text(mutant["source"], encoding="utf-8")
+            done = subprocess.run(test_command(mutant["module"], target, work), cwd=ROOT,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            mutant["killed"] = done.returncode != 0
+            shutil.copy2(ROOT / "solutions" / mutant["module"], module)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _key(mutant: dict) -> str:
@@ -135,12 +175,19 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=HERE / "mutation-results.txt")
     parser.add_argument("--work", type=Path,
                         help="a folder to keep the sessions in; a second run with it resumes")
+    parser.add_argument("--recheck", type=Path, metavar="RAW_JSON",
+                        help="grade the survivors of an earlier run (its .json) again, after "
+                             "checks were added, and report")
     args = parser.parse_args()
     modules = args.modules or manifest.modules()
     equivalent = tomllib.loads((HERE / "mutation_equivalent.toml").read_text())["equivalent"]
+    if args.recheck:
+        mutants = json.loads(args.recheck.read_text(encoding="utf-8"))
+        recheck(mutants)
+        args.recheck.write_text(json.dumps(mutants, indent=1), encoding="utf-8")
+        return _report_in_scope(mutants, equivalent, args.out)
     scratch = args.work or Path(tempfile.mkdtemp(prefix="dlfs-mutation-"))
     tasks = [(kind, m) for m in modules for kind in (_cosmic_ray, _numpy)]
-    scopes = {m: graded_lines(m) for m in modules}
 
     def run(task):
         kind, module = task
@@ -155,8 +202,13 @@ def main() -> int:
     finally:
         if args.work is None:
             shutil.rmtree(scratch, ignore_errors=True)
-    return report([m for m in mutants if m["line"] in scopes[m["module"]]], equivalent,
-                  args.out, outside=sum(m["line"] not in scopes[m["module"]] for m in mutants))
+    return _report_in_scope(mutants, equivalent, args.out)
+
+
+def _report_in_scope(mutants: list[dict], equivalent: dict[str, str], out: Path) -> int:
+    scopes = {m: graded_lines(m) for m in {m["module"] for m in mutants}}
+    return report([m for m in mutants if m["line"] in scopes[m["module"]]], equivalent, out,
+                  outside=sum(m["line"] not in scopes[m["module"]] for m in mutants))
 
 
 def report(mutants: list[dict], equivalent: dict[str, str], out: Path, outside: int = 0) -> int:

@@ -2,7 +2,8 @@
 import numpy as np
 
 from grader.judge.suite import check, close, fail, show
-from grader.suites.ch04.test_losses import cee, check_cee, check_one_hot, check_sse, losses, scalar
+from grader.suites.ch04.test_losses import (cee, check_cee, check_one_hot, check_rejects,
+                                            check_sse, losses, scalar)
 
 Y5 = np.array([[0.05, 0.9, 0.05], [0.3, 0.3, 0.4], [0.6, 0.1, 0.3], [0.2, 0.2, 0.6],
                [0.34, 0.33, 0.33]])
@@ -34,6 +35,23 @@ def test_cross_entropy_error_other_batches():
         check_cee(got, 0.2876819391184566, text, y32, 1, batch=False)
 
 
+def _minibatch():
+    """An MNIST-sized minibatch: 100 samples of 10 classes (one-hot t then has 1000 elements,
+    more than the small ints Python caches, so `t.size is y.size` is not `==`)."""
+    rng = np.random.default_rng(44)
+    y = rng.random((100, 10)) + 0.05
+    return y / y.sum(axis=1, keepdims=True), rng.integers(0, 10, 100)
+
+
+@check("cross_entropy_error", weight=1)
+def test_cross_entropy_error_mnist_sized_batch():
+    y, labels = _minibatch()
+    for t, text in ((labels, "a minibatch of 100 samples of 10 classes, t as labels"),
+                    (np.eye(10)[labels], "a minibatch of 100 samples of 10 classes, t one-hot "
+                                         "(100, 10)")):
+        check_cee(cee(y.copy(), t.copy(), text), 2.4903655274841014, text, y, t, batch=True)
+
+
 @check("cross_entropy_error", weight=1)
 def test_cross_entropy_error_leaves_inputs():
     got, (y, t) = losses().cross_entropy_error.args_after(Y5.copy(), L5.copy())
@@ -49,3 +67,9 @@ def test_to_one_hot_lists_and_edges():
     check_one_hot([1, 1, 0], 2, np.eye(2)[[1, 1, 0]])
     check_one_hot(np.array([0, 0]), 1, np.ones((2, 1)))
     check_one_hot(np.array([], dtype=int), 4, np.zeros((0, 4)))
+
+
+@check("to_one_hot", weight=1)
+def test_to_one_hot_rejects_labels_far_above():
+    check_rejects(np.array([2, 12]), 12)
+    check_rejects(np.array([4, 0]), 4, num_classes=3)

@@ -164,26 +164,32 @@ def test_to_one_hot_num_classes():
     check_one_hot(np.array([1, 0, 2, 1]), 3, np.eye(3)[[1, 0, 2, 1]])
 
 
+def check_rejects(labels, bad, num_classes=10):
+    """to_one_hot(labels, num_classes) must raise a ValueError naming the bad label and the
+    range."""
+    text, last = f"{show(labels)}, {num_classes}", num_classes - 1
+    # The exception is the answer under test here, so it is caught and judged; it comes
+    # back from the worker as a StudentError naming its type and message.
+    try:
+        got = losses().to_one_hot(labels, num_classes)
+    except StudentError as error:
+        kind, detail = error.type_name, str(error.info.get("message", ""))
+        if kind in ("NotImplementedError", "SystemExit"):
+            raise
+        if kind != "ValueError":
+            fail("feedback.to_one_hot.wrong_error", input=text, kind=kind, detail=detail,
+                 label=bad, last=last)
+        # Any form of the range will do: 0..9, 0-9, [0, 10), range(10).
+        rest = detail.replace(str(bad), "", 1)
+        if str(bad) not in detail or (str(last) not in rest and str(num_classes) not in rest):
+            fail("feedback.to_one_hot.vague_error", input=text, detail=detail,
+                 label=bad, last=last)
+        return
+    fail("feedback.to_one_hot.no_range_check", input=text, got=show(np.asarray(got)),
+         label=bad, last=last)
+
+
 @check("to_one_hot", weight=1)
 def test_to_one_hot_rejects_bad_labels():
     for labels, bad in ((np.array([0, -1]), -1), (np.array([3, 10, 1]), 10)):
-        text = f"{show(labels)}, 10"
-        # The exception is the answer under test here, so it is caught and judged; it comes
-        # back from the worker as a StudentError naming its type and message.
-        try:
-            got = losses().to_one_hot(labels, 10)
-        except StudentError as error:
-            kind, detail = error.type_name, str(error.info.get("message", ""))
-            if kind in ("NotImplementedError", "SystemExit"):
-                raise
-            if kind != "ValueError":
-                fail("feedback.to_one_hot.wrong_error", input=text, kind=kind, detail=detail,
-                     label=bad, last=9)
-            # Any form of the range will do: 0..9, 0-9, [0, 10), range(10).
-            rest = detail.replace(str(bad), "", 1)
-            if str(bad) not in detail or ("9" not in rest and "10" not in rest):
-                fail("feedback.to_one_hot.vague_error", input=text, detail=detail,
-                     label=bad, last=9)
-            continue
-        fail("feedback.to_one_hot.no_range_check", input=text, got=show(np.asarray(got)),
-             label=bad, last=9)
+        check_rejects(labels, bad)
