@@ -107,6 +107,24 @@ def hint(exercise_id):
 
 
 @main.command()
+@click.argument("ids", nargs=-1, callback=_exercise_ids)
+@click.option("--target", default="exercises", show_default=True,
+              help="Whose code to draw: exercises, solutions, or a folder laid out like "
+                   "exercises/.")
+@click.option("--out", "out_dir", default="plots", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder for the PNGs.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds your code may run for one figure.")
+@SANDBOX_OPTION
+def plot(ids, target, out_dir, timeout, sandbox):
+    """Draw figures from your own functions (all, or those of the IDs named) as PNGs."""
+    try:
+        commands.plot(ids, target, KIT_ROOT, out_dir, timeout=timeout, sandbox=sandbox)
+    except commands.KitError as error:
+        raise KitFailure(str(error)) from None
+
+
+@main.command()
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--no-verify-venv", is_flag=True,
               help="Skip installing the release in a fresh virtual environment (pip needs a "

@@ -146,3 +146,23 @@ def hint(exercise_id: str) -> str:
                      title=exercise.title),
         catalog.text(f"hint.{exercise.id}"),
         catalog.text("hint.reread", section=exercise.section)])
+
+
+def last_results(target: Path) -> dict:
+    """The last `grade run` results of target (JSON), or {} when there are none."""
+    try:
+        return json.loads(_state_file(target).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def plot(ids, target: str, kit_root: Path, out_dir: Path, timeout=30.0, sandbox="auto") -> dict:
+    """Draw the figures of `ids` (all when none) from the target's code into out_dir."""
+    from .figures import FIGURES, make_figures
+    wanted = [f for f in FIGURES if not ids or set(f.needs) & set(ids)]
+    if not wanted:
+        known = sorted({n for f in FIGURES for n in f.needs})
+        raise KitError(catalog.text("plot.none", ids=", ".join(ids), known=", ".join(known)))
+    folder = target_path(target, kit_root)
+    return make_figures(folder, out_dir, confinement(sandbox, False), last_results(folder),
+                        ids=tuple(ids), timeout=timeout, say=click.echo)
