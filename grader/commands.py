@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -98,14 +99,30 @@ def run(ids, target: str, kit_root: Path, fmt="text", output=None, skip_final=Fa
         raise
     if sys.stderr.isatty():
         click.echo("\r\033[K", nl=False, err=True)
+    with tempfile.TemporaryDirectory(prefix="dlfs-figures-") as scratch:
+        figures, skipped = (_report_figures(result, ids, options, Path(scratch))
+                            if fmt == "html" else ({}, []))
+        report = render(result, fmt, verbose=verbose >= 1, figures=figures, skipped=skipped)
     if output is None:
-        click.echo(render(result, fmt, verbose=verbose >= 1), nl=False)
+        click.echo(report, nl=False)
     else:  # the report goes to the file instead; one line says where
-        write_atomically(output, click.unstyle(render(result, fmt, verbose=verbose >= 1)))
+        write_atomically(output, click.unstyle(report))
         click.echo(catalog.text("report.written", path=output, score=result.score,
                                 max_score=result.max_score))
     write_atomically(_state_file(target_folder), render(result, "json"))
     return result.score
+
+
+def _report_figures(result: RunResult, ids, options: RunOptions, scratch: Path):
+    """The HTML report's figures, drawn after grading from the same code (and, for the
+    capstone, this run's history or else the last run's)."""
+    from .figures import make_figures
+    last = result.to_dict()
+    capstone = next((e for e in last["exercises"] if e["id"] == CAPSTONE), {})
+    if not capstone.get("history"):
+        last = last_results(options.target)
+    return make_figures(options.target, scratch, options.sandbox, last, ids=tuple(ids),
+                        timeout=min(options.timeout, 30.0))
 
 
 def list_exercises(target: Path) -> None:
@@ -164,5 +181,8 @@ def plot(ids, target: str, kit_root: Path, out_dir: Path, timeout=30.0, sandbox=
         known = sorted({n for f in FIGURES for n in f.needs})
         raise KitError(catalog.text("plot.none", ids=", ".join(ids), known=", ".join(known)))
     folder = target_path(target, kit_root)
-    return make_figures(folder, out_dir, confinement(sandbox, False), last_results(folder),
-                        ids=tuple(ids), timeout=timeout, say=click.echo)
+    drawn, skipped = make_figures(folder, out_dir, confinement(sandbox, False),
+                                  last_results(folder), ids=tuple(ids), timeout=timeout)
+    for line in [*map(str, drawn.values()), *skipped]:
+        click.echo(line)
+    return drawn

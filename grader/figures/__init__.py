@@ -124,23 +124,22 @@ FIGURES = (
 
 
 def make_figures(target: Path, out_dir: Path, mode: str, last: dict, ids=(),
-                 timeout: float = 30.0, say: Callable[[str], None] = print) -> dict[str, Path]:
-    """Draw the figures for `ids` (all when none) into out_dir; {name: path} of those drawn.
+                 timeout: float = 30.0) -> tuple[dict[str, Path], list[str]]:
+    """Draw the figures for `ids` (all when none) into out_dir: ({name: path} of those drawn,
+    the lines of those skipped, each naming what it needs).
 
-    last: the last `grade run` results of this target (for the capstone), {} if none. Each
-    figure drawn is announced by its path, each skipped by one line naming what it needs."""
+    last: the last `grade run` results of this target (for the capstone), {} if none."""
     chosen = [f for f in FIGURES if not ids or set(f.needs) & set(ids)]
     drawn: dict[str, Path] = {}
+    skipped: list[str] = []
     with StudentCode(target, mode) as code:
         context = Context(code, last, timeout)
         for figure in chosen:
             try:
-                path, skipped = figure.make(context, Path(out_dir) / f"{figure.name}.png")
+                path, partly = figure.make(context, Path(out_dir) / f"{figure.name}.png")
             except Skip as skip:
-                say(f"{figure.name}: {skip}")
+                skipped.append(f"{figure.name}: {skip}")
                 continue
-            for line in skipped:
-                say(f"{figure.name}: {line}")
+            skipped.extend(f"{figure.name}: {line}" for line in partly)
             drawn[figure.name] = path
-            say(str(path))
-    return drawn
+    return drawn, skipped
