@@ -125,6 +125,21 @@ def plot(ids, target, out_dir, timeout, sandbox):
 
 
 @main.command()
+@click.argument("ids", nargs=-1, callback=_exercise_ids)
+@click.option("--target", default="exercises", show_default=True,
+              help="The folder to watch: exercises, or a folder laid out like exercises/.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds each check may run before it is stopped.")
+@SANDBOX_OPTION
+def watch(ids, target, timeout, sandbox):
+    """Re-grade each exercise the moment its file is saved; Ctrl-C stops."""
+    try:
+        commands.watch(ids, target, KIT_ROOT, timeout=timeout, sandbox=sandbox)
+    except commands.KitError as error:
+        raise KitFailure(str(error)) from None
+
+
+@main.command()
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--no-verify-venv", is_flag=True,
               help="Skip installing the release in a fresh virtual environment (pip needs a "

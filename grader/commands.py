@@ -186,3 +186,12 @@ def plot(ids, target: str, kit_root: Path, out_dir: Path, timeout=30.0, sandbox=
     for line in [*map(str, drawn.values()), *skipped]:
         click.echo(line)
     return drawn
+
+
+def watch(ids, target: str, kit_root: Path, timeout=60.0, sandbox="auto") -> None:
+    """Re-grade on every save until Ctrl-C (grader/watch.py)."""
+    from .watch import watch as watch_files
+    folder = target_path(target, kit_root)
+    options = RunOptions(target=folder, timeout=timeout, on_progress=_progress_printer(),
+                         sandbox=confinement(sandbox, False))
+    watch_files(folder, options, ids=tuple(ids))
