@@ -140,6 +140,18 @@ def watch(ids, target, timeout, sandbox):
 
 
 @main.command()
+@click.argument("exercise_id", metavar="ID", callback=lambda c, p, v: _exercise_ids(c, p, [v])[0])
+@click.option("--target", default="exercises", show_default=True,
+              help="The folder to reset in: exercises, or a folder laid out like exercises/.")
+def reset(exercise_id, target):
+    """Put an exercise's stub back; your version is kept beside it as a .backup file."""
+    try:
+        click.echo(commands.reset(exercise_id, target, KIT_ROOT))
+    except commands.KitError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.command()
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--no-verify-venv", is_flag=True,
               help="Skip installing the release in a fresh virtual environment (pip needs a "

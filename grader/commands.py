@@ -195,3 +195,17 @@ def watch(ids, target: str, kit_root: Path, timeout=60.0, sandbox="auto") -> Non
     options = RunOptions(target=folder, timeout=timeout, on_progress=_progress_printer(),
                          sandbox=confinement(sandbox, False))
     watch_files(folder, options, ids=tuple(ids))
+
+
+def reset(exercise_id: str, target: str, kit_root: Path) -> str:
+    """Put an exercise's stub back (grader/reset.py); the line that says what was done."""
+    from .reset import ResetError, reset as reset_stub
+    folder = target_path(target, kit_root)
+    try:
+        path, backup, whole = reset_stub(exercise_id, folder, kit_root)
+    except ResetError as error:
+        raise KitError(str(error)) from None
+    if backup is None:
+        return catalog.text("reset.created", exercise=exercise_id, path=path)
+    return catalog.text("reset.whole" if whole else "reset.done", exercise=exercise_id,
+                        path=path, backup=backup)
