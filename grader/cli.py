@@ -152,6 +152,20 @@ def reset(exercise_id, target):
 
 
 @main.command()
+@click.option("--target", default="exercises", show_default=True,
+              help="The exercises the notebook grades: exercises, or a folder laid out like "
+                   "exercises/.")
+@click.option("--output", default="exercises.ipynb", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The notebook to write.")
+def notebook(target, output):
+    """Write the exercises as a Jupyter notebook: each one's docstring and a check() cell."""
+    try:
+        click.echo(commands.notebook(target, KIT_ROOT, output))
+    except commands.KitError as error:
+        raise KitFailure(str(error)) from None
+
+
+@main.command()
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--no-verify-venv", is_flag=True,
               help="Skip installing the release in a fresh virtual environment (pip needs a "

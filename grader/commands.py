@@ -209,3 +209,11 @@ def reset(exercise_id: str, target: str, kit_root: Path) -> str:
         return catalog.text("reset.created", exercise=exercise_id, path=path)
     return catalog.text("reset.whole" if whole else "reset.done", exercise=exercise_id,
                         path=path, backup=backup)
+
+
+def notebook(target: str, kit_root: Path, output: Path) -> str:
+    """Write the exercises as a notebook (grader/notebook_file.py); the line that says where."""
+    from .notebook_file import write
+    folder = target_path(target, kit_root)
+    count = write(folder, output, kit_root / "exercises")
+    return catalog.text("notebook.written", path=output, count=count)

@@ -53,3 +53,30 @@ def test_check_in_a_console_is_text(tmp_path):
     assert text.splitlines()[1].split() == ["softmax", "3.5.2", "6/6", "passed"]
     with pytest.raises(ValueError, match="unknown exercise 'sofmax'"):
         check("sofmax")
+
+
+def test_grade_notebook_writes_a_section_and_a_check_cell_per_exercise(tmp_path):
+    from click.testing import CliRunner
+
+    from grader import manifest
+    from grader.cli import main
+
+    target = patched_submission(tmp_path, {})
+    output = tmp_path / "exercises.ipynb"
+    result = CliRunner().invoke(main, ["notebook", "--target", str(target),
+                                       "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    notebook = nbformat.read(output, as_version=4)
+    nbformat.validate(notebook)
+    checks = [c.source for c in notebook.cells if c.cell_type == "code" and "check(" in c.source]
+    assert checks == [f'check("{e.id}", target={str(target)!r})' for e in manifest.EXERCISES]
+    sigmoid = next(c.source for c in notebook.cells if c.source.startswith("## sigmoid"))
+    assert "1 / (1 + exp(-x))" in sigmoid and "ch03/activations.py" in sigmoid
+
+    # Its first sections, run in a real kernel: the import cell, then step_function's check.
+    first = notebook.cells[:notebook.cells.index(next(
+        c for c in notebook.cells if c.source.startswith("check(\"step_function\""))) + 1]
+    notebook.cells = first
+    nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3").execute()
+    shown = notebook.cells[-1].outputs[0]["data"]["text/html"]
+    assert '<tr data-id="step_function">' in shown and ">passed<" in shown
