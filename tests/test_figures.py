@@ -92,3 +92,16 @@ def test_titles_fall_back_to_english_without_a_cjk_font(monkeypatch):
     monkeypatch.setattr(catalog, "text", lambda key, **fields: "曲線")
     expected = "曲線" if cjk_font() else "curves"
     assert title("plot.test.title") == expected
+
+
+@pytest.mark.slow
+def test_capstone_figures_after_a_real_training(tmp_path, mnist_dir):
+    from submissions import grade_json
+    target = patched_submission(tmp_path, {})
+    _, results = grade_json(target, "mnist_final")
+    final = next(e for e in results["exercises"] if e["id"] == "mnist_final")
+    assert final["status"] == "passed" and 0 < len(final["misclassified"]) <= 24
+    output = plot(target, tmp_path / "plots", "mnist_final")
+    assert "skipped" not in output, output
+    pixels(tmp_path / "plots" / "learning_curves.png")
+    pixels(tmp_path / "plots" / "misclassified.png")

@@ -7,9 +7,10 @@ import pytest
 
 from submissions import patched_submission
 
-nbformat = pytest.importorskip("nbformat", reason="install the test extra: pip install -e '.[test]'")
-nbclient = pytest.importorskip("nbclient", reason="install the test extra: pip install -e '.[test]'")
-pytest.importorskip("ipykernel", reason="install the test extra: pip install -e '.[test]'")
+EXTRA = "install the test extra: pip install -e '.[test]'"
+nbformat = pytest.importorskip("nbformat", reason=EXTRA)
+nbclient = pytest.importorskip("nbclient", reason=EXTRA)
+pytest.importorskip("ipykernel", reason=EXTRA)
 
 CRASH = "import os\n\ndef softmax(a):\n    os._exit(3)\n"
 LOOP = "def softmax(a):\n    while True:\n        pass\n"

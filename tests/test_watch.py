@@ -61,7 +61,8 @@ def test_watch_regrades_on_save_moves_on_and_stops_on_ctrl_c(tmp_path):
         saved = len(lines.seen)
         lines.until("saved: ch03/softmax.py")
         lines.until("softmax passes")
-        regraded = [line.split()[0] for line in lines.seen[saved:] if line.rstrip().endswith("passed")]
+        regraded = [line.split()[0] for line in lines.seen[saved:]
+                    if line.rstrip().endswith("passed")]
         assert regraded == ["softmax"], lines.seen[saved:]
         lines.until("All 2 exercises watched pass")
 

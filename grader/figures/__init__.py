@@ -106,8 +106,12 @@ def _misclassified(context: Context, path: Path):
     wrong = _capstone(context).get("misclassified")
     if not wrong:
         raise Skip(catalog.text("plot.no_misclassified"))
+    from data.errors import MnistError
     from data.mnist import load_mnist
-    (_, _), (x_test, t_test) = load_mnist(normalize=True, flatten=True)
+    try:
+        (_, _), (x_test, t_test) = load_mnist(normalize=True, flatten=True)
+    except MnistError as error:
+        raise Skip(catalog.text("plot.no_mnist", reason=str(error).splitlines()[0])) from None
     wrong = [(int(i), int(p)) for i, p in wrong[:MISCLASSIFIED_SHOWN] if 0 <= int(i) < len(t_test)]
     images = np.array([x_test[i] for i, _ in wrong])
     return draw.misclassified(images, [int(t_test[i]) for i, _ in wrong],

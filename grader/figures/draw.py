@@ -101,7 +101,7 @@ def learning_curves(history: dict, path: Path) -> Path:
     loss_ax.set_ylabel(title("plot.curves.loss"))
     for key, style in (("train_acc", "o-"), ("test_acc", "s--")):
         values = np.asarray(history.get(key) or [], dtype=float)
-        acc_ax.plot(np.arange(1, len(values) + 1), values, style,
+        acc_ax.plot(np.arange(len(values)), values, style,  # epoch 0: before training
                     label=title(f"plot.curves.{key}"))
     acc_ax.set_ylim(0, 1)
     acc_ax.set_xlabel(title("plot.curves.epoch"))
