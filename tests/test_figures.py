@@ -105,3 +105,22 @@ def test_capstone_figures_after_a_real_training(tmp_path, mnist_dir):
     assert "skipped" not in output, output
     pixels(tmp_path / "plots" / "learning_curves.png")
     pixels(tmp_path / "plots" / "misclassified.png")
+
+
+LOOPING_SIGMOID = "def sigmoid(x):\n    while True:\n        pass\n"
+STUB_DESCENT = ("def gradient_descent(f, init_x, lr=0.01, step_num=100):\n"
+                "    raise NotImplementedError\n")
+
+
+def test_a_looping_or_missing_function_leaves_the_rest_of_its_figure(tmp_path):
+    target = patched_submission(tmp_path, {"ch03/activations.py": LOOPING_SIGMOID,
+                                           "ch04/gradient.py": STUB_DESCENT})
+    result = CliRunner().invoke(main, ["plot", "sigmoid", "gradient_descent", "--target",
+                                       str(target), "--out", str(tmp_path / "plots"),
+                                       "--timeout", "2"])
+    assert result.exit_code == 0, result.output
+    assert "activations: skipped: it needs sigmoid, which ran longer than 2 s" in result.output
+    assert ("gradient: skipped: it needs gradient_descent, which still raises "
+            "NotImplementedError") in result.output
+    pixels(tmp_path / "plots" / "activations.png")  # step and ReLU still drawn
+    pixels(tmp_path / "plots" / "gradient.png")  # the arrows still drawn

@@ -86,7 +86,8 @@ def gradient(grid: np.ndarray, arrows: np.ndarray, paths: dict[float, np.ndarray
     ax.set_aspect("equal")
     ax.set_xlabel("x0")
     ax.set_ylabel("x1")
-    ax.legend(fontsize=8, loc="lower right")
+    if paths:
+        ax.legend(fontsize=8, loc="lower right")
     ax.set_title(title("plot.gradient.title"), fontsize=10)
     return _save(fig, path)
 
