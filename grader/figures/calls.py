@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .. import catalog
-from ..judge import suite
+from ..judge import reaper, suite
 from ..judge.client import Worker
 from ..judge.session import StudentCrash, StudentError, StudentTimeout
 
@@ -49,6 +49,8 @@ class StudentCode:
         self._saved = None
 
     def __enter__(self) -> "StudentCode":
+        # As the judge does: what the student's code double-forks comes back here to be killed.
+        reaper.become_subreaper()
         self._saved = (suite.session_source, suite.worker_source)
         suite.session_source = self._open
         suite.worker_source = lambda: self.worker
