@@ -207,9 +207,10 @@ def release(out_dir, no_verify_venv, gradescope_zip, hidden_visibility, github_c
 @click.option("--hidden", is_flag=True, help="Also run the instructor's hidden checks.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=1800.0, show_default=True,
               help="Seconds one submission may take in all; then it scores zero.")
-@click.option("--charge-once/--no-charge-once", default=True, show_default=True,
+@click.option("--charge-once/--no-charge-once", default=None,
               help="Charge each mistake once: rescore checks that failed through a failing "
-                   "prerequisite with that prerequisite's reference in place.")
+                   "prerequisite with that prerequisite's reference in place. On by default "
+                   "where the reference solutions are (the instructor's copy).")
 @SANDBOX_OPTION
 def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeout, charge_once,
           sandbox):
@@ -219,6 +220,8 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
         raise click.UsageError("give --csv FILE, --json FILE or both: where the grades go")
     try:
         mode = commands.confinement(sandbox, hidden, batch=True)
+        charge_once = commands.charge_once_default(KIT_ROOT) if charge_once is None \
+            else charge_once
         if charge_once:
             commands.reference_folder(KIT_ROOT)
     except commands.KitError as error:

@@ -142,3 +142,10 @@ def test_the_capstone_is_charged_once_too(tmp_path):
     assert once["minibatch_sgd"]["score"] == plain["minibatch_sgd"]["score"] < 8
     # What the report shows of the capstone is the student's own run, not the rerun's.
     assert once["mnist_final"]["accuracy"] == plain["mnist_final"]["accuracy"]
+
+
+def test_batch_charges_once_only_where_the_reference_is(tmp_path, capsys):
+    from grader.commands import charge_once_default
+    assert charge_once_default(SOLUTIONS.parent) is True
+    assert charge_once_default(tmp_path) is False
+    assert "charge-once is off" in capsys.readouterr().err

@@ -233,14 +233,8 @@ def _verdict(item, excinfo) -> tuple[str, str]:
 def _deprecation_advice(session) -> list[str]:
     """Advice for each deprecation warning the student's lines raised: it works on this numpy
     and fails on a newer one (numpy 1.23 warns about `np.int`; 1.24 removed it)."""
-    if not session.alive:
-        return []
-    try:
-        found = session.request({"op": "deprecations"}, "the deprecation warnings")
-    except (StudentError, StudentTimeout, StudentCrash):
-        return []
     advice = []
-    for warning in found or []:
+    for warning in _ask(session, "deprecations", "the deprecation warnings")[:5]:
         match = re.search(r"`np\.(\w+)` is a deprecated alias", str(warning))
         if match and match.group(1) in NUMPY_REMOVED:
             version, instead = NUMPY_REMOVED[match.group(1)]
@@ -255,13 +249,20 @@ def _deprecation_advice(session) -> list[str]:
 
 def _called(session) -> list:
     """["ch03/activations.py:sigmoid", ...]: the student's functions the check ran."""
+    called = _ask(session, "called", "the functions called")
+    return [f"{c[0]}:{c[1]}" for c in called
+            if isinstance(c, (list, tuple)) and len(c) == 2 and isinstance(c[0], str)][:200]
+
+
+def _ask(session, op: str, what: str) -> list:
+    """What the session recorded during the check (a list), or nothing if it cannot answer."""
     if not session.alive:
         return []
     try:
-        called = session.request({"op": "called"}, "the functions called")
+        answer = session.request({"op": op}, what)
     except (StudentError, StudentTimeout, StudentCrash):
         return []
-    return [f"{where}:{name}" for where, name in called if isinstance(where, str)][:200]
+    return answer if isinstance(answer, list) else []
 
 
 def _traceback(error: BaseException) -> str:

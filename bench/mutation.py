@@ -1,0 +1,187 @@
+"""Mutation testing of the suites: each mutant of solutions/ must lose points.
+
+Two sources of mutants, judged by the same test: a copy of solutions/ with one mutant in one
+module is graded for real (`grade run IDS --hidden --skip-final`, the module's exercises only),
+and the mutant is killed when it scores below full marks.
+- cosmic-ray (a maintained mutation tool) for Python's own operators: arithmetic and comparison
+  operators, numbers, booleans, `break`/`continue`, unary operators...
+- bench/numpy_mutants.py for what cosmic-ray lacks on numpy code: a keyword argument of a numpy
+  call dropped (axis, keepdims, dtype), a reduction over another axis, an in-place update made a
+  copy and the reverse, a copy dropped, a small constant made ten times larger or smaller, a
+  loop bound off by one.
+Mutants listed in bench/mutation_equivalent.toml are equivalent (no code can tell them apart);
+the score is killed / (all - equivalent). Run through bench/mutation; writes
+bench/mutation-results.txt, which bench/MUTATION.md quotes.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from grader import manifest  # noqa: E402
+from numpy_mutants import mutants as numpy_mutants  # noqa: E402
+
+# Operators whose mutants no float code here can meet (bit shifts and bitwise logic on floats
+# raise at once) are left out: they would only pad the score.
+EXCLUDED = [r"core/ReplaceBinaryOperator_.*_(RShift|LShift|BitOr|BitAnd|BitXor)",
+            r"core/ReplaceBinaryOperator_(RShift|LShift|BitOr|BitAnd|BitXor)_.*"]
+
+
+def exercises_of(module: str) -> list[manifest.Exercise]:
+    return [e for e in manifest.EXERCISES if e.module == module]
+
+
+def graded_lines(module: str) -> set[int]:
+    """The lines of the module's graded definitions (the manifest's names): given helpers such
+    as mnist_inference's get_data are not the student's to write, so not mutated."""
+    import ast
+    tree = ast.parse((ROOT / "solutions" / module).read_text(encoding="utf-8"))
+    names = {n for e in exercises_of(module) for n in e.names}
+    return {line for node in tree.body if getattr(node, "name", None) in names
+            for line in range(node.lineno, node.end_lineno + 1)}
+
+
+def test_command(module: str, target: Path, scratch: Path) -> list[str]:
+    """`grade run` on the module's exercises; exit 0 only with full marks."""
+    chosen = exercises_of(module)
+    full = sum(e.points for e in chosen)
+    return [sys.executable, "-m", "grader.cli", "run", *[e.id for e in chosen], "--target",
+            str(target), "--hidden", "--skip-final", "--timeout", "20", "--fail-under",
+            str(full - 0.001), "--format", "json", "--output", str(scratch / "results.json")]
+
+
+def _cosmic_ray(module: str, work: Path) -> list[dict]:
+    """Every cosmic-ray mutant of one module, each graded."""
+    target = _fresh_copy(work)
+    command = " ".join(test_command(module, target, work))
+    config = work / "cosmic-ray.toml"
+    config.write_text(
+        f'[cosmic-ray]\nmodule-path = "{target / module}"\ntimeout = 300.0\n'
+        f"excluded-modules = []\ntest-command = {json.dumps(command)}\n\n"
+        f'[cosmic-ray.distributor]\nname = "local"\n\n'
+        f"[cosmic-ray.filters.operators-filter]\nexclude-operators = {json.dumps(EXCLUDED)}\n",
+        encoding="utf-8")
+    session = work / "session.sqlite"
+    bin_dir = Path(sys.executable).parent
+    steps = [["cosmic-ray", "exec", str(config), str(session)]]
+    if not session.exists():  # else resume it: exec runs only the mutants not yet graded
+        steps[:0] = [["cosmic-ray", "init", str(config), str(session)],
+                     ["cr-filter-operators", str(session), str(config)]]
+    for step in steps:
+        subprocess.run([str(bin_dir / step[0]), *step[1:]], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    from cosmic_ray.work_db import WorkDB, use_db
+    found = []
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        for item, result in db.completed_work_items:
+            mutation = item.mutations[0]
+            outcome = result.test_outcome.value if result.test_outcome else result.worker_outcome.value
+            if result.worker_outcome.value == "skipped":
+                continue
+            found.append({"module": module, "tool": "cosmic-ray",
+                          "operator": mutation.operator_name,
+                          "occurrence": mutation.occurrence, "line": mutation.start_pos[0],
+                          "diff": "".join(line for line in (result.diff or "").splitlines(True)
+                                          if line[:1] in "+-" and line[:3] not in ("+++", "---")
+                                          ).strip(),
+                          "killed": outcome in ("killed", "incompetent")})
+    return found
+
+
+def _fresh_copy(work: Path) -> Path:
+    """solutions/ copied anew into work (a run stopped midway may have left a mutant there)."""
+    target = work / "solutions"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(ROOT / "solutions", target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def _numpy(module: str, work: Path) -> list[dict]:
+    target = _fresh_copy(work)
+    original = (ROOT / "solutions" / module).read_text(encoding="utf-8")
+    found = []
+    for mutant in numpy_mutants(original):
+        (target / module).write_text(mutant.source, encoding="utf-8")
+        done = subprocess.run(test_command(module, target, work), cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        found.append({"module": module, "tool": "numpy", "operator": mutant.operator,
+                      "occurrence": mutant.occurrence, "line": mutant.line,
+                      "diff": f"- {mutant.before}\n+ {mutant.after}",
+                      "killed": done.returncode != 0})
+    return found
+
+
+def _key(mutant: dict) -> str:
+    return f"{mutant['module']}:{mutant['line']}:{mutant['operator']}:{mutant['occurrence']}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help="modules under solutions/ (default: all)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=HERE / "mutation-results.txt")
+    parser.add_argument("--work", type=Path,
+                        help="a folder to keep the sessions in; a second run with it resumes")
+    args = parser.parse_args()
+    modules = args.modules or manifest.modules()
+    equivalent = tomllib.loads((HERE / "mutation_equivalent.toml").read_text())["equivalent"]
+    scratch = args.work or Path(tempfile.mkdtemp(prefix="dlfs-mutation-"))
+    tasks = [(kind, m) for m in modules for kind in (_cosmic_ray, _numpy)]
+    scopes = {m: graded_lines(m) for m in modules}
+
+    def run(task):
+        kind, module = task
+        work = scratch / f"{kind.__name__}-{module.replace('/', '-')}"
+        work.mkdir(parents=True, exist_ok=True)
+        return kind(module, work)
+    try:
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            mutants = [m for found in pool.map(run, tasks) for m in found]
+        with open(args.out.with_suffix(".json"), "w", encoding="utf-8") as raw:
+            json.dump(mutants, raw, indent=1)
+    finally:
+        if args.work is None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return report([m for m in mutants if m["line"] in scopes[m["module"]]], equivalent,
+                  args.out, outside=sum(m["line"] not in scopes[m["module"]] for m in mutants))
+
+
+def report(mutants: list[dict], equivalent: dict[str, str], out: Path, outside: int = 0) -> int:
+    lines = [f"(left out: {outside} mutants of given helpers outside the graded functions)"]
+    total = killed = same = 0
+    survivors = []
+    for module in dict.fromkeys(m["module"] for m in mutants):
+        mine = [m for m in mutants if m["module"] == module]
+        k = sum(m["killed"] for m in mine)
+        e = sum(not m["killed"] and _key(m) in equivalent for m in mine)
+        lines.append(f"{module:<26} mutants {len(mine):4d}  killed {k:4d}  equivalent {e:3d}  "
+                     f"survived {len(mine) - k - e:3d}")
+        total, killed, same = total + len(mine), killed + k, same + e
+        survivors += [m for m in mine if not m["killed"] and _key(m) not in equivalent]
+    score = killed / max(total - same, 1)
+    lines.append(f"{'all':<26} mutants {total:4d}  killed {killed:4d}  equivalent {same:3d}  "
+                 f"survived {total - killed - same:3d}  score {100 * score:.1f} %")
+    lines.append("")
+    lines += [f"survivor {_key(m)}\n    {m['diff'].replace(chr(10), chr(10) + '    ')}"
+              for m in survivors]
+    lines += [f"equivalent {key}: {why}" for key, why in equivalent.items()]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0 if score >= 0.95 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
