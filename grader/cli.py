@@ -107,6 +107,65 @@ def hint(exercise_id):
 
 
 @main.command()
+@click.argument("ids", nargs=-1, callback=_exercise_ids)
+@click.option("--target", default="exercises", show_default=True,
+              help="Whose code to draw: exercises, solutions, or a folder laid out like "
+                   "exercises/.")
+@click.option("--out", "out_dir", default="plots", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder for the PNGs.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds your code may run for one figure.")
+@SANDBOX_OPTION
+def plot(ids, target, out_dir, timeout, sandbox):
+    """Draw figures from your own functions (all, or those of the IDs named) as PNGs."""
+    try:
+        commands.plot(ids, target, KIT_ROOT, out_dir, timeout=timeout, sandbox=sandbox)
+    except commands.KitError as error:
+        raise KitFailure(str(error)) from None
+
+
+@main.command()
+@click.argument("ids", nargs=-1, callback=_exercise_ids)
+@click.option("--target", default="exercises", show_default=True,
+              help="The folder to watch: exercises, or a folder laid out like exercises/.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds each check may run before it is stopped.")
+@SANDBOX_OPTION
+def watch(ids, target, timeout, sandbox):
+    """Re-grade each exercise the moment its file is saved; Ctrl-C stops."""
+    try:
+        commands.watch(ids, target, KIT_ROOT, timeout=timeout, sandbox=sandbox)
+    except commands.KitError as error:
+        raise KitFailure(str(error)) from None
+
+
+@main.command()
+@click.argument("exercise_id", metavar="ID", callback=lambda c, p, v: _exercise_ids(c, p, [v])[0])
+@click.option("--target", default="exercises", show_default=True,
+              help="The folder to reset in: exercises, or a folder laid out like exercises/.")
+def reset(exercise_id, target):
+    """Put an exercise's stub back; your version is kept beside it as a .backup file."""
+    try:
+        click.echo(commands.reset(exercise_id, target, KIT_ROOT))
+    except commands.KitError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.command()
+@click.option("--target", default="exercises", show_default=True,
+              help="The exercises the notebook grades: exercises, or a folder laid out like "
+                   "exercises/.")
+@click.option("--output", default="exercises.ipynb", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The notebook to write.")
+def notebook(target, output):
+    """Write the exercises as a Jupyter notebook: each one's docstring and a check() cell."""
+    try:
+        click.echo(commands.notebook(target, KIT_ROOT, output))
+    except commands.KitError as error:
+        raise KitFailure(str(error)) from None
+
+
+@main.command()
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--no-verify-venv", is_flag=True,
               help="Skip installing the release in a fresh virtual environment (pip needs a "

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -109,14 +110,30 @@ def run(ids, target: str, kit_root: Path, fmt="text", output=None, skip_final=Fa
         raise
     if sys.stderr.isatty():
         click.echo("\r\033[K", nl=False, err=True)
+    with tempfile.TemporaryDirectory(prefix="dlfs-figures-") as scratch:
+        figures, skipped = (_report_figures(result, ids, options, Path(scratch))
+                            if fmt == "html" else ({}, []))
+        report = render(result, fmt, verbose=verbose >= 1, figures=figures, skipped=skipped)
     if output is None:
-        click.echo(render(result, fmt, verbose=verbose >= 1), nl=False)
+        click.echo(report, nl=False)
     else:  # the report goes to the file instead; one line says where
-        write_atomically(output, click.unstyle(render(result, fmt, verbose=verbose >= 1)))
+        write_atomically(output, click.unstyle(report))
         click.echo(catalog.text("report.written", path=output, score=result.score,
                                 max_score=result.max_score))
     write_atomically(_state_file(target_folder), render(result, "json"))
     return result.score
+
+
+def _report_figures(result: RunResult, ids, options: RunOptions, scratch: Path):
+    """The HTML report's figures, drawn after grading from the same code (and, for the
+    capstone, this run's history or else the last run's)."""
+    from .figures import make_figures
+    last = result.to_dict()
+    capstone = next((e for e in last["exercises"] if e["id"] == CAPSTONE), {})
+    if not capstone.get("history"):
+        last = last_results(options.target)
+    return make_figures(options.target, scratch, options.sandbox, last, ids=tuple(ids),
+                        timeout=min(options.timeout, 30.0))
 
 
 def list_exercises(target: Path) -> None:
@@ -157,3 +174,57 @@ def hint(exercise_id: str) -> str:
                      title=exercise.title),
         catalog.text(f"hint.{exercise.id}"),
         catalog.text("hint.reread", section=exercise.section)])
+
+
+def last_results(target: Path) -> dict:
+    """The last `grade run` results of target (JSON), or {} when there are none."""
+    try:
+        return json.loads(_state_file(target).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def plot(ids, target: str, kit_root: Path, out_dir: Path, timeout=30.0, sandbox="auto") -> dict:
+    """Draw the figures of `ids` (all when none) from the target's code into out_dir."""
+    from .figures import FIGURES, make_figures
+    wanted = [f for f in FIGURES if not ids or set(f.needs) & set(ids)]
+    if not wanted:
+        known = sorted({n for f in FIGURES for n in f.needs})
+        raise KitError(catalog.text("plot.none", ids=", ".join(ids), known=", ".join(known)))
+    folder = target_path(target, kit_root)
+    drawn, skipped = make_figures(folder, out_dir, confinement(sandbox, False),
+                                  last_results(folder), ids=tuple(ids), timeout=timeout)
+    for line in [*map(str, drawn.values()), *skipped]:
+        click.echo(line)
+    return drawn
+
+
+def watch(ids, target: str, kit_root: Path, timeout=60.0, sandbox="auto") -> None:
+    """Re-grade on every save until Ctrl-C (grader/watch.py)."""
+    from .watch import watch as watch_files
+    folder = target_path(target, kit_root)
+    options = RunOptions(target=folder, timeout=timeout, on_progress=_progress_printer(),
+                         sandbox=confinement(sandbox, False))
+    watch_files(folder, options, ids=tuple(ids))
+
+
+def reset(exercise_id: str, target: str, kit_root: Path) -> str:
+    """Put an exercise's stub back (grader/reset.py); the line that says what was done."""
+    from .reset import ResetError, reset as reset_stub
+    folder = target_path(target, kit_root)
+    try:
+        path, backup, whole = reset_stub(exercise_id, folder, kit_root)
+    except ResetError as error:
+        raise KitError(str(error)) from None
+    if backup is None:
+        return catalog.text("reset.created", exercise=exercise_id, path=path)
+    return catalog.text("reset.whole" if whole else "reset.done", exercise=exercise_id,
+                        path=path, backup=backup)
+
+
+def notebook(target: str, kit_root: Path, output: Path) -> str:
+    """Write the exercises as a notebook (grader/notebook_file.py); the line that says where."""
+    from .notebook_file import write
+    folder = target_path(target, kit_root)
+    count = write(folder, output, kit_root / "exercises")
+    return catalog.text("notebook.written", path=output, count=count)

@@ -30,6 +30,7 @@ from .leaks import reference_leaks
 # What ships besides exercises/ and grader/: the data loader, the shipped arrays, packaging.
 SHIPPED_GLOBS = ("data/*.py", "data/*.npz", "pyproject.toml", ".gitignore")
 # Instructor-only parts of the folders that do ship.
+STUBS = Path("grader") / "stubs"  # a copy of exercises/ as released, for `grade reset`
 NEVER_SHIPPED = ("grader/hidden", "grader/instructor")
 CLASSROOM_WORKFLOW = ".github/workflows/classroom.yml"  # with --github-classroom
 JUNK = ("__pycache__", ".pytest_cache", ".mypy_cache", ".ipynb_checkpoints")
@@ -247,6 +248,9 @@ def build_release(kit_root: Path, out_dir: Path, verify_venv: bool = True,
         missing = [m for m in manifest.modules() if not (staging / "exercises" / m).is_file()]
         if missing:
             raise ReleaseError(f"the master has no stub exercises/{missing[0]}: write it first")
+        for module in manifest.modules():  # the pristine stubs `grade reset` puts back
+            (staging / STUBS / module).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(staging / "exercises" / module, staging / STUBS / module)
         files = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
         say("checking that no reference solution text is in the release")
         check_no_reference(kit_root, staging)

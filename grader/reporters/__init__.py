@@ -7,15 +7,19 @@ import tempfile
 from pathlib import Path
 
 from ..results import RunResult
-from . import gradescope, json_report, junit, text
+from . import gradescope, html, json_report, junit, text
 
 FORMATS = {"text": text.render, "json": json_report.render,
-           "gradescope": gradescope.render, "junit": junit.render}
+           "gradescope": gradescope.render, "junit": junit.render, "html": html.render}
 
 
-def render(result: RunResult, fmt: str, verbose: bool = False) -> str:
+def render(result: RunResult, fmt: str, verbose: bool = False, figures=None,
+           skipped=None) -> str:
+    """figures and skipped: the HTML report's figures, drawn beforehand (grader/figures)."""
     if fmt == "text":
         return text.render(result, verbose=verbose)
+    if fmt == "html":
+        return html.render(result, figures, skipped)
     return FORMATS[fmt](result)
 
 

@@ -1,0 +1,152 @@
+"""`grade plot`: figures drawn from the student's own functions.
+
+The student's code runs in the worker, confined as in grading (calls.py); only arrays come back,
+and this process draws them (draw.py). The correct shapes are stored points (shapes.json), not a
+reference implementation. The capstone's figures come from the last `grade run`'s results, so
+nothing is trained again.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .. import catalog
+from ..judge.suite import student, worker_function
+from . import draw
+from .calls import Skip, StudentCode
+
+SHAPES = Path(__file__).with_name("shapes.json")
+ACTIVATIONS = ("step_function", "sigmoid", "relu")
+# Times 100, exp(900) overflows: softmax stays finite only with its maximum subtracted (3.5.2).
+SOFTMAX_ROW, SOFTMAX_SCALE = np.array([7.0, 8.0, 9.0]), 100.0
+START = np.array([-3.0, 4.0])
+# Too small, about right, too big: the last overshoots the minimum and swings out (4.4.1).
+LEARNING_RATES = (0.01, 0.1, 1.01)
+DESCENT_STEPS = 20
+MISCLASSIFIED_SHOWN = 24
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str  # the PNG's name, without .png
+    needs: tuple[str, ...]  # the exercises it draws; `grade plot ID` makes those naming ID
+    make: Callable  # (context, path) -> path, or raises Skip
+
+
+class Context:
+    def __init__(self, code: StudentCode, last: dict, timeout: float):
+        self.code, self.last, self.timeout = code, last, timeout
+
+
+def _activations(context: Context, path: Path) -> tuple[Path, list[str]]:
+    shapes = json.loads(SHAPES.read_text(encoding="utf-8"))
+    x = np.linspace(-5, 5, 201)
+    curves, skipped = {}, {}
+    for name in ACTIVATIONS:
+        try:
+            with context.code.figure(name, context.timeout):
+                curves[name] = np.asarray(getattr(student("ch03.activations"), name)(x.copy()),
+                                          dtype=float).reshape(x.shape)
+        except Skip as skip:
+            skipped[name] = str(skip)
+        except (TypeError, ValueError):  # an answer of another shape or type
+            skipped[name] = catalog.text("plot.skipped", exercise=name,
+                                         reason=catalog.text("plot.reason.shape"))
+    if not curves:  # one line: the first exercise it needs, the others named after it
+        first, *others = skipped
+        raise Skip(skipped[first] + (" " + catalog.text("plot.also_needs", names=", ".join(
+            others)) if others else ""))
+    return draw.activations(shapes, curves, x, path), list(skipped.values())
+
+
+def _softmax(context: Context, path: Path):
+    with context.code.figure("softmax", context.timeout):
+        before = student("ch03.softmax").softmax(SOFTMAX_ROW.copy())
+        after = student("ch03.softmax").softmax(SOFTMAX_ROW * SOFTMAX_SCALE)
+    return draw.softmax(SOFTMAX_ROW, before, after, SOFTMAX_SCALE, path), []
+
+
+def _gradient(context: Context, path: Path):
+    f = worker_function("function_2")  # x0**2 + x1**2, computed in the worker
+    axis = np.linspace(-4, 4, 9)
+    grid = np.array([[a, b] for a in axis for b in axis])
+    with context.code.figure("numerical_gradient", context.timeout):
+        gradient = student("ch04.gradient").numerical_gradient
+        arrows = np.array([np.asarray(gradient(f, point.copy()), dtype=float).reshape(2)
+                           for point in grid])
+    paths, skipped = {}, []
+    try:  # without a working gradient_descent, the arrows alone
+        with context.code.figure("gradient_descent", context.timeout):
+            descent = student("ch04.gradient").gradient_descent
+            for lr in LEARNING_RATES:
+                points = [START]
+                for _ in range(DESCENT_STEPS):  # one step at a time, to see the path
+                    step = descent(f, points[-1].copy(), lr=lr, step_num=1)
+                    points.append(np.clip(np.asarray(step, dtype=float).reshape(2), -1e3, 1e3))
+                paths[lr] = np.array(points)
+    except Skip as skip:
+        paths, skipped = {}, [str(skip)]
+    return draw.gradient(grid, arrows, paths, path), skipped
+
+
+def _capstone(context: Context) -> dict:
+    found = next((e for e in context.last.get("exercises", []) if e.get("id") == "mnist_final"),
+                 None)
+    if not found or not found.get("history"):
+        raise Skip(catalog.text("plot.no_history"))
+    return found
+
+
+def _learning_curves(context: Context, path: Path):
+    return draw.learning_curves(_capstone(context)["history"], path), []
+
+
+def _misclassified(context: Context, path: Path):
+    wrong = _capstone(context).get("misclassified")
+    if not wrong:
+        raise Skip(catalog.text("plot.no_misclassified"))
+    from data.errors import MnistError
+    from data.mnist import load_mnist
+    try:
+        (_, _), (x_test, t_test) = load_mnist(normalize=True, flatten=True)
+    except MnistError as error:
+        raise Skip(catalog.text("plot.no_mnist", reason=str(error).splitlines()[0])) from None
+    wrong = [(int(i), int(p)) for i, p in wrong[:MISCLASSIFIED_SHOWN] if 0 <= int(i) < len(t_test)]
+    images = np.array([x_test[i] for i, _ in wrong])
+    return draw.misclassified(images, [int(t_test[i]) for i, _ in wrong],
+                              [p for _, p in wrong], path), []
+
+
+FIGURES = (
+    Figure("activations", ACTIVATIONS, _activations),
+    Figure("softmax", ("softmax",), _softmax),
+    Figure("gradient", ("numerical_gradient", "gradient_descent"), _gradient),
+    Figure("learning_curves", ("mnist_final",), _learning_curves),
+    Figure("misclassified", ("mnist_final",), _misclassified),
+)
+
+
+def make_figures(target: Path, out_dir: Path, mode: str, last: dict, ids=(),
+                 timeout: float = 30.0) -> tuple[dict[str, Path], list[str]]:
+    """Draw the figures for `ids` (all when none) into out_dir: ({name: path} of those drawn,
+    the lines of those skipped, each naming what it needs).
+
+    last: the last `grade run` results of this target (for the capstone), {} if none."""
+    chosen = [f for f in FIGURES if not ids or set(f.needs) & set(ids)]
+    drawn: dict[str, Path] = {}
+    skipped: list[str] = []
+    with StudentCode(target, mode) as code:
+        context = Context(code, last, timeout)
+        for figure in chosen:
+            try:
+                path, partly = figure.make(context, Path(out_dir) / f"{figure.name}.png")
+            except Skip as skip:
+                skipped.append(f"{figure.name}: {skip}")
+                continue
+            skipped.extend(f"{figure.name}: {line}" for line in partly)
+            drawn[figure.name] = path
+    return drawn, skipped

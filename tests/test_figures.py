@@ -1,0 +1,135 @@
+"""`grade plot`: real figures from real code run in the worker, read back as images."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from matplotlib import image
+
+from grader import commands
+from grader.cli import main
+from grader.figures import FIGURES
+from grader.figures.fonts import cjk_font, title
+
+from submissions import EXERCISES, SOLUTIONS, patched_submission
+
+WRONG_SIGMOID = "def sigmoid(x):\n    return 1 / (1 + np.exp(x))  # the sign of x is wrong\n"
+
+
+def plot(target, out, *ids):
+    result = CliRunner().invoke(main, ["plot", *ids, "--target", str(target), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def pixels(path) -> np.ndarray:
+    picture = image.imread(str(path))  # decodes the PNG, or raises
+    assert picture.ndim == 3 and 300 <= picture.shape[0] <= 1500 and 400 <= picture.shape[1] <= 1500
+    assert picture[..., :3].std() > 0.05, f"{path} is blank"
+    return picture[..., :3]
+
+
+def test_reference_draws_every_figure_of_its_own_functions(tmp_path):
+    output = plot(SOLUTIONS, tmp_path / "plots")
+    for name in ("activations", "softmax", "gradient"):
+        path = tmp_path / "plots" / f"{name}.png"
+        assert str(path) in output
+        pixels(path)
+    # No grade run of this folder yet: the capstone's figures say what they need.
+    assert "learning_curves: skipped: it needs mnist_final" in output
+
+
+def test_a_wrong_sigmoid_draws_a_different_figure(tmp_path):
+    wrong = patched_submission(tmp_path, {"ch03/activations.py": WRONG_SIGMOID})
+    plot(SOLUTIONS, tmp_path / "right", "sigmoid")
+    plot(wrong, tmp_path / "wrong", "sigmoid")
+    right_pixels = pixels(tmp_path / "right" / "activations.png")
+    wrong_pixels = pixels(tmp_path / "wrong" / "activations.png")
+    assert right_pixels.shape == wrong_pixels.shape
+    changed = np.mean(np.abs(right_pixels - wrong_pixels).max(axis=-1) > 0.1)
+    assert changed > 0.005, f"only {changed:.2%} of the pixels differ"
+
+
+def test_stubs_skip_with_one_line_naming_the_exercise(tmp_path):
+    output = plot(EXERCISES, tmp_path / "plots")
+    lines = output.strip().splitlines()
+    assert len(lines) == len(FIGURES), output
+    for figure, line in zip(FIGURES, lines):
+        assert line.startswith(f"{figure.name}: skipped: it needs {figure.needs[0]}"), line
+    assert not (tmp_path / "plots").exists() or not list((tmp_path / "plots").glob("*.png"))
+
+
+def test_capstone_figures_come_from_the_last_run_without_training(tmp_path, mnist_dir):
+    # The state a `grade run mnist_final` leaves: its history and the digits it got wrong.
+    target = SOLUTIONS.resolve()
+    history = {"loss": list(np.linspace(2.3, 0.2, 300)), "train_acc": [0.1, 0.8, 0.9],
+               "test_acc": [0.1, 0.79, 0.88]}
+    state = commands._state_file(target)
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_text(json.dumps({"exercises": [{"id": "mnist_final", "history": history,
+                                                "misclassified": [[8, 6], [33, 0], [247, 2]]}]}))
+    try:
+        output = plot(target, tmp_path / "plots", "mnist_final")
+    finally:
+        state.unlink()
+    curves = pixels(tmp_path / "plots" / "learning_curves.png")
+    grid = pixels(tmp_path / "plots" / "misclassified.png")
+    assert curves.shape != grid.shape and "skipped" not in output
+
+
+def test_unknown_and_figureless_ids_are_named(tmp_path):
+    result = CliRunner().invoke(main, ["plot", "to_one_hot", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "no figure needs to_one_hot" in result.output
+    result = CliRunner().invoke(main, ["plot", "sigmod", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "did you mean 'sigmoid'" in result.output
+
+
+def test_titles_fall_back_to_english_without_a_cjk_font(monkeypatch):
+    from grader import catalog
+    monkeypatch.setitem(catalog.load("en"), "plot.test.title", "curves")
+    monkeypatch.setattr(catalog, "text", lambda key, **fields: "曲線")
+    expected = "曲線" if cjk_font() else "curves"
+    assert title("plot.test.title") == expected
+
+
+@pytest.mark.slow
+def test_capstone_figures_after_a_real_training(tmp_path, mnist_dir):
+    from submissions import grade_json
+    target = patched_submission(tmp_path, {})
+    _, results = grade_json(target, "mnist_final")
+    final = next(e for e in results["exercises"] if e["id"] == "mnist_final")
+    assert final["status"] == "passed" and 0 < len(final["misclassified"]) <= 24
+    output = plot(target, tmp_path / "plots", "mnist_final")
+    assert "skipped" not in output, output
+    pixels(tmp_path / "plots" / "learning_curves.png")
+    pixels(tmp_path / "plots" / "misclassified.png")
+    # The HTML report of a later run takes the capstone's figures from that training too.
+    page = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["run", "softmax", "mnist_final", "--skip-final",
+                                       "--target", str(target), "--format", "html",
+                                       "--output", str(page)])
+    assert result.exit_code == 0, result.output
+    text = page.read_text(encoding="utf-8")
+    assert text.count("data:image/png;base64,") == 3  # softmax, learning curves, digits
+    assert 'data-figure="learning_curves"' in text and 'data-figure="misclassified"' in text
+
+
+LOOPING_SIGMOID = "def sigmoid(x):\n    while True:\n        pass\n"
+STUB_DESCENT = ("def gradient_descent(f, init_x, lr=0.01, step_num=100):\n"
+                "    raise NotImplementedError\n")
+
+
+def test_a_looping_or_missing_function_leaves_the_rest_of_its_figure(tmp_path):
+    target = patched_submission(tmp_path, {"ch03/activations.py": LOOPING_SIGMOID,
+                                           "ch04/gradient.py": STUB_DESCENT})
+    result = CliRunner().invoke(main, ["plot", "sigmoid", "gradient_descent", "--target",
+                                       str(target), "--out", str(tmp_path / "plots"),
+                                       "--timeout", "2"])
+    assert result.exit_code == 0, result.output
+    assert "activations: skipped: it needs sigmoid, which ran longer than 2 s" in result.output
+    assert ("gradient: skipped: it needs gradient_descent, which still raises "
+            "NotImplementedError") in result.output
+    pixels(tmp_path / "plots" / "activations.png")  # step and ReLU still drawn
+    pixels(tmp_path / "plots" / "gradient.png")  # the arrows still drawn

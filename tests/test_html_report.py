@@ -1,0 +1,81 @@
+"""`grade run --format html`: one self-contained page, opened in a real headless Chromium."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from matplotlib import image
+
+from grader import manifest
+from grader.cli import main
+
+from submissions import patched_submission
+
+CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
+                 if shutil.which(n)), None)
+WRONG_SOFTMAX = "def softmax(a):\n    return np.exp(a) / np.sum(np.exp(a))\n"
+# Injected into a copy of the page: marks each image as the browser decoded it.
+PROBE = ("<script>window.addEventListener('load', () => { for (const img of "
+         "document.images) { img.dataset.width = img.naturalWidth; } "
+         "document.body.dataset.loaded = 'yes'; });</script>")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("html")
+    target = patched_submission(folder, {"ch03/softmax.py": WRONG_SOFTMAX})
+    page = folder / "report.html"
+    result = CliRunner().invoke(main, ["run", "--skip-final", "--target", str(target),
+                                       "--format", "html", "--output", str(page)])
+    assert result.exit_code == 0, result.output
+    return page
+
+
+def test_the_page_is_self_contained(report):
+    text = report.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)=["'](?!data:)""", text), "a resource outside the page"
+    assert text.count("data:image/png;base64,") == 3  # activations, softmax, gradient
+    assert "softmax([1010., 1000.,  990.]) returned [nan, nan, nan]" in text
+    assert "hint: Softmax is exp(a) divided by" in text  # the failing exercise's hint
+    assert "learning_curves: skipped: it needs mnist_final" in text
+
+
+def _chromium(*args: str) -> subprocess.CompletedProcess:
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+               "--virtual-time-budget=5000", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH: `apt-get install chromium` "
+                    "to check the HTML report in a real browser")
+def test_the_page_renders_in_chromium_with_its_table_and_figures(report, tmp_path):
+    probed = tmp_path / "probed.html"
+    probed.write_text(report.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"),
+                      encoding="utf-8")
+    dom = _chromium("--dump-dom", probed.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    html = dom.stdout
+    assert 'data-loaded="yes"' in html, "the page never finished loading"
+    rows = re.findall(r'<tr class="exercise" data-id="(\w+)" data-status="(\w+)"', html)
+    assert [r[0] for r in rows] == [e.id for e in manifest.EXERCISES if e.id != "mnist_final"]
+    assert dict(rows)["softmax"] == "partial" and dict(rows)["relu"] == "passed"
+    widths = [int(w) for w in re.findall(r'data-width="(\d+)"', html)]
+    assert len(widths) == 3 and all(w >= 400 for w in widths), widths
+
+    # A screenshot to look at, kept under $TMPDIR (the path is printed with -s).
+    shot = Path(tempfile.gettempdir()) / "dlfs-kit-html-report.png"
+    taken = _chromium(f"--screenshot={shot}", "--window-size=1200,4000", report.as_uri())
+    assert taken.returncode == 0 and shot.is_file(), taken.stderr[-2000:]
+    picture = image.imread(str(shot))
+    assert picture.shape[:2] == (4000, 1200)
+    # Figures are colourful; text and table lines are grey: colour shows they were painted.
+    rgb = picture[..., :3]
+    colourful = (rgb.max(axis=-1) - rgb.min(axis=-1)) > 0.3
+    assert colourful.mean() > 0.002, "no figure painted on the screenshot"
+    print(f"screenshot: {shot}")

@@ -1,0 +1,63 @@
+"""`grade reset ID`: the stub back, the student's file kept beside it, the rest of the file kept."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from grader.cli import main
+
+from submissions import EXERCISES, by_id, grade_json, patched_submission
+
+
+def reset(target, exercise_id):
+    return CliRunner().invoke(main, ["reset", exercise_id, "--target", str(target)])
+
+
+def test_reset_puts_one_exercise_back_and_keeps_the_rest(tmp_path):
+    target = patched_submission(tmp_path, {})
+    activations = target / "ch03" / "activations.py"
+    mine = activations.read_text()
+    result = reset(target, "sigmoid")
+    assert result.exit_code == 0, result.output
+    backup = activations.with_name("activations.py.backup")
+    assert str(backup) in result.output and backup.read_text() == mine
+    _, results = grade_json(target, "sigmoid", "step_function", "relu")
+    statuses = {k: v["status"] for k, v in by_id(results).items()}
+    assert statuses == {"step_function": "passed", "sigmoid": "not_started", "relu": "passed"}
+
+    again = reset(target, "sigmoid")
+    assert again.exit_code == 1 and "already the stub" in again.output
+    assert not activations.with_name("activations.py.backup-2").exists()
+
+
+def test_a_file_that_does_not_parse_is_restored_whole(tmp_path):
+    target = patched_submission(tmp_path, {"ch03/softmax.py": "def softmax(a:\n"})
+    result = reset(target, "softmax")
+    assert result.exit_code == 0 and "did not parse" in result.output
+    assert (target / "ch03" / "softmax.py").read_text() == (EXERCISES / "ch03" /
+                                                            "softmax.py").read_text()
+
+
+def test_the_capstone_and_the_instructors_own_stubs_are_refused(tmp_path):
+    result = reset(patched_submission(tmp_path, {}), "mnist_final")
+    assert result.exit_code == 1 and "reset one of those instead" in result.output
+    result = CliRunner().invoke(main, ["reset", "softmax"])  # the master's exercises/
+    assert result.exit_code == 1 and "ships no pristine stubs" in result.output
+
+
+def test_a_students_copy_resets_from_the_stubs_it_ships(tmp_path):
+    out = tmp_path / "student-kit"
+    built = CliRunner().invoke(main, ["release", str(out), "--no-verify-venv"])
+    assert built.exit_code == 0, built.output
+    assert (out / "grader" / "stubs" / "ch03" / "softmax.py").read_text() == (
+        out / "exercises" / "ch03" / "softmax.py").read_text()
+    softmax = out / "exercises" / "ch03" / "softmax.py"
+    softmax.write_text(softmax.read_text().replace(
+        'raise NotImplementedError("softmax', 'return a  # mine\n    raise NotImplementedError("'))
+    done = subprocess.run([sys.executable, "-m", "grader.cli", "reset", "softmax"], cwd=out,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert softmax.read_text() == (out / "grader" / "stubs" / "ch03" / "softmax.py").read_text()
+    assert "# mine" in softmax.with_name("softmax.py.backup").read_text()
