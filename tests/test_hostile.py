@@ -30,8 +30,11 @@ from grader.judge.sandbox import bwrap_problem
 
 BYSTANDERS = ["sigmoid", "sum_squared_error"]  # graded beside the attack, at full marks
 HOSTILE = sorted((Path(__file__).parent / "hostile").glob("*.py"))
+# Long attacks (they wait out time limits, fill memory or write a lot), marked slow: the full
+# test command runs them, `pytest -m "not slow"` leaves them out.
 SLOW = {"daemon_rewrites_results", "identity_loop_ignores_signals", "loop",
-        "sigterm_ignoring_loop", "memory_bomb", "crash_every_check"}
+        "sigterm_ignoring_loop", "memory_bomb", "crash_every_check", "leak_solutions",
+        "huge_answer"}
 
 
 def tree_digest(*folders: Path) -> str:
@@ -67,14 +70,15 @@ def mnist_cache(mnist_dir):
 
 def cases():
     """Every fixture as `grade` runs it by default; the attacks on the judge, which the split
-    alone must stop, also without confinement."""
+    alone must stop, also without confinement (slow: the same attack a second time)."""
     for path in HOSTILE:
         fixture = read_fixture(path)
         marks = [pytest.mark.slow] if path.stem in SLOW else []
         yield pytest.param(path, "auto", marks=marks, id=path.stem)
         unconfined = fixture.get("base") == "exercises" or fixture.get("unconfined") == "yes"
         if unconfined and fixture.get("confined") != "yes":
-            yield pytest.param(path, "none", marks=marks, id=f"{path.stem}-unconfined")
+            yield pytest.param(path, "none", marks=[pytest.mark.slow],
+                               id=f"{path.stem}-unconfined")
 
 
 @pytest.mark.parametrize("path, mode", list(cases()))
