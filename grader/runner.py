@@ -108,9 +108,13 @@ def _run_judge(suites: list[str], exercises: list[str], options: RunOptions) -> 
     paths = [f"{kind}/{suite}" for kind in ("suites", "hidden")
              if kind == "suites" or options.hidden for suite in suites
              if (root / kind / suite).exists()]
+    try:  # resolved here, where the probe has run (it is cached): the judge need not probe
+        mode = sandbox.resolve(options.sandbox)
+    except sandbox.SandboxUnavailable as error:
+        raise KitError(str(error)) from None
     private = Path(tempfile.mkdtemp(prefix="dlfs-judge-"))
     progress_read, progress_write = os.pipe()
-    settings = {"target": str(options.target.resolve()), "sandbox": options.sandbox,
+    settings = {"target": str(options.target.resolve()), "sandbox": mode,
                 "timeout": options.timeout, "exercises": exercises,
                 "verbose": options.verbose, "progress_fd": progress_write}
     (private / "judge.json").write_text(json.dumps(settings), encoding="utf-8")
