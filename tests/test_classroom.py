@@ -117,7 +117,8 @@ def points(outputs: dict) -> tuple[float, float, dict]:
     return sum(t["score"] for t in report["tests"]), report["max_score"], report
 
 
-@pytest.mark.parametrize("kind", ["stubs", "chapter3"])
+@pytest.mark.needs_mnist
+@pytest.mark.parametrize("kind", ["stubs", pytest.param("chapter3", marks=pytest.mark.slow)])
 def test_the_workflow_steps_give_grade_runs_score(steps, release, tmp_path, kind):
     """Run here (the capstone is not started in either, so it does not train)."""
     kit = tmp_path / "kit"

@@ -23,7 +23,10 @@ def _cases():
         exercise = path.parent.name
         slow = exercise == "mnist_final" or exercise in seen
         seen.add(exercise)
-        yield pytest.param(path, marks=[pytest.mark.slow] if slow else [],
+        marks = [pytest.mark.slow] if slow else []
+        if exercise in ("mnist_inference", "mnist_final"):
+            marks.append(pytest.mark.needs_mnist)
+        yield pytest.param(path, marks=marks,
                            id=f"{exercise}/{path.stem}")
 
 
