@@ -66,8 +66,10 @@ def _test_result(test: dict) -> TestResult:
 
 
 def _command(paths: list[str], report: Path, ini: Path, root: Path) -> list[str]:
-    return [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-            "--import-mode=importlib", "--rootdir", str(root), "-c", str(ini),
+    # grader.judge.early first: it starts the worker before pytest loads anything else.
+    return [sys.executable, "-m", "pytest", "-q", "-p", "grader.judge.early",
+            "-p", "no:cacheprovider", "--import-mode=importlib", "--rootdir", str(root),
+            "-c", str(ini),
             "--json-report", "--json-report-file", str(report),
             "--json-report-omit", "collectors", "log", "streams", "keywords", "warnings",
             "--", *paths]
