@@ -40,10 +40,11 @@ def build(folder: Path, count: int) -> None:
             shutil.copytree(source, folder / name, ignore=IGNORE)
 
 
-def timed_batch(submissions: Path, jobs: int, csv_path: Path) -> float:
+def timed_batch(submissions: Path, jobs: int, csv_path: Path, skip_final: bool = True) -> float:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "grader.cli", "batch", str(submissions), "--jobs",
-                    str(jobs), "--skip-final", "--csv", str(csv_path)], cwd=REPO, check=True,
+                    str(jobs), *(["--skip-final"] if skip_final else []), "--csv",
+                    str(csv_path)], cwd=REPO, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - started
 

@@ -84,13 +84,19 @@ def main() -> None:
     if not all((folder / f"{name}.gz").is_file() for name in NAMES):
         sys.exit(f"no MNIST .gz files in {folder}: set DLFS_MNIST_DIR to the folder that has them")
     os.environ["DLFS_MNIST_DIR"] = str(folder)
+    busy = _load_average()
+    wall, cpu = collect(args.rounds)
+    report(wall, cpu, folder, args.rounds, busy, _load_average())
+
+
+def collect(rounds: int, verbose: bool = True):
+    """Wall-clock and CPU seconds of every kind of load, one list of rounds per kind."""
     kinds = ("bare", "bare+norm", "cold u8", "warm u8", "cold", "warm")
     wall: dict[str, list[float]] = {kind: [] for kind in kinds}
     cpu: dict[str, list[float]] = {kind: [] for kind in kinds}
-    busy = _load_average()
     scratch = Path(tempfile.mkdtemp(prefix="bench-mnist-"))
     try:
-        for round_ in range(args.rounds):
+        for round_ in range(rounds):
             for kind in kinds:
                 # a warm load reuses the cache the cold load before it built
                 cache = scratch / str(round_) / ("u8" if kind.endswith("u8") else "f32")
@@ -99,11 +105,12 @@ def main() -> None:
                 seconds, cpu_seconds = measure(kind, cache)
                 wall[kind].append(seconds)
                 cpu[kind].append(cpu_seconds)
-            print(f"round {round_ + 1}/{args.rounds}: "
-                  + ", ".join(f"{k} {v[-1]:.3f}" for k, v in wall.items()), flush=True)
+            if verbose:
+                print(f"round {round_ + 1}/{rounds}: "
+                      + ", ".join(f"{k} {v[-1]:.3f}" for k, v in wall.items()), flush=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    report(wall, cpu, folder, args.rounds, busy, _load_average())
+    return wall, cpu
 
 
 def report(wall, cpu, folder: Path, rounds: int, busy_before, busy_after) -> None:

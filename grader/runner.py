@@ -66,8 +66,12 @@ def _test_result(test: dict) -> TestResult:
 
 
 def _command(paths: list[str], report: Path, ini: Path, root: Path) -> list[str]:
-    return [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-            "--import-mode=importlib", "--rootdir", str(root), "-c", str(ini),
+    # grader.judge.early first: it starts the worker before pytest loads anything else. Of the
+    # installed pytest plugins only pytest-json-report (autoloading is off: _run_judge).
+    return [sys.executable, "-m", "pytest", "-q", "-p", "grader.judge.early",
+            "-p", "pytest_jsonreport.plugin",
+            "-p", "no:cacheprovider", "--import-mode=importlib", "--rootdir", str(root),
+            "-c", str(ini),
             "--json-report", "--json-report-file", str(report),
             "--json-report-omit", "collectors", "log", "streams", "keywords", "warnings",
             "--", *paths]
@@ -108,16 +112,23 @@ def _run_judge(suites: list[str], exercises: list[str], options: RunOptions) -> 
     paths = [f"{kind}/{suite}" for kind in ("suites", "hidden")
              if kind == "suites" or options.hidden for suite in suites
              if (root / kind / suite).exists()]
+    try:  # resolved here, where the probe has run (it is cached): the judge need not probe
+        mode = sandbox.resolve(options.sandbox)
+    except sandbox.SandboxUnavailable as error:
+        raise KitError(str(error)) from None
     private = Path(tempfile.mkdtemp(prefix="dlfs-judge-"))
     progress_read, progress_write = os.pipe()
-    settings = {"target": str(options.target.resolve()), "sandbox": options.sandbox,
+    settings = {"target": str(options.target.resolve()), "sandbox": mode,
                 "timeout": options.timeout, "exercises": exercises,
                 "verbose": options.verbose, "progress_fd": progress_write}
     (private / "judge.json").write_text(json.dumps(settings), encoding="utf-8")
     (private / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     report = private / "report.json"
-    env = {**os.environ, "DLFS_JUDGE": str(private / "judge.json"),
-           "PYTHONDONTWRITEBYTECODE": "1"}
+    # No other installed pytest plugin, and no PYTEST_ADDOPTS, reaches the judge: they cost its
+    # start (each is imported) and could change how checks run (reordering, reseeding, -n).
+    env = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
+    env.update({"DLFS_JUDGE": str(private / "judge.json"), "PYTHONDONTWRITEBYTECODE": "1",
+                "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
     known = reaper.children()
     try:
         with open(private / "judge.log", "wb") as log:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -34,10 +35,25 @@ def patched_submission(folder: Path, patches: dict[str, str], base: Path = SOLUT
     return target
 
 
+_SCRATCH: list[tempfile.TemporaryDirectory] = []
+
+
+def _scratch() -> Path:
+    if not _SCRATCH:
+        _SCRATCH.append(tempfile.TemporaryDirectory(prefix="dlfs-tests-"))
+    return Path(_SCRATCH[0].name)
+
+
 def grade_json(target: Path, *args: str, keep_output: bool = False):
     """`grade run ... --format json` through the CLI; its exit code and results (and the
     results file, with keep_output)."""
-    output = target.parent / f"results-{len(list(target.parent.glob('results-*')))}.json"
+    # Beside a submission made in a test's tmp_path; never into the kit (solutions/, exercises/)
+    # and never a name another run in parallel picks too.
+    folder = _scratch() if target.parent == ROOT else target.parent
+    handle, name = tempfile.mkstemp(prefix="results-", suffix=".json", dir=folder)
+    os.close(handle)
+    output = Path(name)
+    output.unlink()  # grade writes it; its absence shows a run that wrote nothing
     result = CliRunner().invoke(main, ["run", "--target", str(target), "--format", "json",
                                        "--output", str(output), *args])
     assert output.exists(), result.output

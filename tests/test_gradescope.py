@@ -104,6 +104,7 @@ def test_the_zip_holds_the_scripts_and_the_judge_but_no_solutions(built):
     assert not [n for n in infos if n.split("/")[0] in ("solutions", "tests", "bench", ".ci")]
 
 
+@pytest.mark.needs_mnist
 def test_a_complete_submission_scores_as_grade_run_does(built, tmp_path):
     root = fake_root(tmp_path, built, {"submission.zip": zipped_solutions(tmp_path)})
     data = run_autograder(root)
@@ -118,6 +119,7 @@ def test_a_complete_submission_scores_as_grade_run_does(built, tmp_path):
     assert all(t["visibility"] == "visible" for t in public)
 
 
+@pytest.mark.needs_mnist
 def test_loose_files_are_laid_out_as_exercises(built, tmp_path):
     """A student who uploads softmax.py, losses.py... without their folders is graded, not told
     `No module named ...` once per exercise."""
@@ -139,6 +141,8 @@ def test_an_upload_without_exercise_files_is_told_what_to_hand_in(built, tmp_pat
     assert "softmax.py" in data["output"]
 
 
+@pytest.mark.needs_mnist
+@pytest.mark.slow  # a second whole graded run like the one above
 def test_a_broken_submission_costs_only_its_exercise(built, tmp_path):
     broken = patched_submission(tmp_path, {"ch03/softmax.py": "def softmax(a:\n"})
     data = run_autograder(fake_root(tmp_path / "gs", built,

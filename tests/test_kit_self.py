@@ -28,6 +28,7 @@ def test_reference_solutions_score_full_marks(tmp_path):
     assert len(final["history"]["loss"]) > 0
 
 
+@pytest.mark.needs_mnist
 def test_pristine_stubs_score_zero_as_not_started():
     code, results = grade_json(EXERCISES)
     assert code == 0

@@ -12,6 +12,7 @@ from submissions import (EXERCISES, ROOT, SOLUTIONS, by_id, grade_json, messages
 WRONG_SIGMOID = "def sigmoid(x):\n    return 1 / (1 + np.exp(x))\n"
 
 
+@pytest.mark.needs_mnist
 def test_half_done_submission(tmp_path):
     finished = (SOLUTIONS / "ch03" / "activations.py").read_text()
     submission = patched_submission(tmp_path, {"ch03/activations.py": finished}, base=EXERCISES)
@@ -104,6 +105,8 @@ def test_hidden_checks_can_fail_what_the_public_ones_pass(tmp_path):
     assert by_id(hidden)["softmax"]["status"] == "partial", messages(by_id(hidden)["softmax"])
 
 
+@pytest.mark.needs_mnist
+@pytest.mark.slow  # the capstone's check loads and sends MNIST before train fails
 def test_list_remembers_the_capstone_from_the_last_run(tmp_path):
     submission = patched_submission(tmp_path, {"ch04/train.py": (
         "def train(network, *args, **kwargs):\n    raise ValueError('not written yet')\n")})

@@ -26,6 +26,7 @@ from .. import manifest
 from .gradebook import Entry, render_csv, render_json, usable
 from ..manifest import CAPSTONE
 from ..judge import reaper
+from ..judge.sandbox import checked_env
 from ..worker.processes import descendants
 from ..reporters import write_atomically
 
@@ -135,6 +136,8 @@ class Batch:
                  timeout: float, ids: tuple[str, ...], sandbox: str = "bwrap",
                  charge_once: bool = True):
         self.kit_root, self.scratch, self.sandbox = kit_root, scratch, sandbox
+        # Each `grade run` is told bubblewrap works (probed here once), so it does not probe.
+        self.env = {**os.environ, **(checked_env() if sandbox == "bwrap" else {})}
         self.charge_once = charge_once
         self.skip_final, self.hidden, self.timeout, self.ids = skip_final, hidden, timeout, ids
         self.running: dict[int, subprocess.Popen] = {}
@@ -170,7 +173,7 @@ class Batch:
                 return Entry(name, None, "not graded: the batch was stopped")
             process = subprocess.Popen(command, cwd=self.kit_root, stdin=subprocess.DEVNULL,
                                        stdout=subprocess.DEVNULL, stderr=stderr,
-                                       start_new_session=True)
+                                       start_new_session=True, env=self.env)
             self.running[process.pid] = process
         try:
             process.wait(timeout=self.timeout)

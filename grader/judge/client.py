@@ -74,8 +74,7 @@ class Worker:
         # The provided MNIST loader and sample weights, which exercise modules import.
         shutil.copytree(DATA_DIR, self.run_dir / "lib" / "data", ignore=skip)
         copy_submission(submission, self.run_dir / "student")
-        # Byte code compiled here (compiling runs nothing), so sessions do not compile again.
-        compileall.compile_dir(self.run_dir, quiet=2, workers=1)
+        self.compiled = False  # byte code: written once the worker is booting (start)
         self.output_path = self.run_dir / "output.txt"
         self.process: subprocess.Popen | None = None
         self.control: socket.socket | None = None
@@ -111,6 +110,12 @@ class Worker:
             os.close(output)
             theirs.close()
         self.control = ours
+        if not self.compiled:
+            # Byte code compiled here (compiling runs nothing), so sessions do not compile the
+            # submission again; while the worker boots, not before (its first session waits for
+            # this call to return). Each file is written whole and renamed into place.
+            compileall.compile_dir(self.run_dir, quiet=2, workers=1)
+            self.compiled = True
         for name, array in self.shared.items():
             self._send_shared(name, array)
 

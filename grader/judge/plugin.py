@@ -24,7 +24,7 @@ import pytest
 from data.errors import MnistError
 
 from .. import catalog
-from . import mnist, reaper, sandbox, suite
+from . import early, mnist, reaper, sandbox, suite
 from .client import OUTPUT_LIMIT_MB, Worker, memory_limit_gib
 from .session import UNREADABLE, StudentCrash, StudentError, StudentTimeout
 
@@ -74,10 +74,16 @@ def pytest_configure(config):
         return
     _Judge.settings = settings = _settings()
     reaper.become_subreaper()
-    mode = sandbox.resolve(settings.get("sandbox", "auto"))
+    mode = settings.get("sandbox", "auto")
+    if mode not in ("bwrap", "none"):  # grade resolved it (runner.py): no second bwrap probe
+        mode = sandbox.resolve(mode)
     mnist.VERIFY = mode != "bwrap"
-    _Judge.worker = Worker(Path(settings["target"]), mode, on_progress=_progress)
-    _Judge.worker.start()  # it boots while pytest collects the suites
+    worker = early.take(settings["target"], mode)  # started as the judge started (early.py)
+    if worker is None:
+        worker = Worker(Path(settings["target"]), mode)
+        worker.start()  # it boots while pytest collects the suites
+    worker.on_progress = _progress
+    _Judge.worker = worker
     progress_fd = settings.get("progress_fd")
     if progress_fd is not None:
         stream = os.fdopen(int(progress_fd), "w", buffering=1, encoding="utf-8")

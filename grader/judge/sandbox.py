@@ -84,9 +84,22 @@ def bwrap_command(python: list[str], run_dir: Path | None = None) -> list[str]:
             "--", *python]
 
 
+# Set by a `grade` that found bubblewrap working for the `grade run` processes it starts
+# (grade batch): they skip the probe, a sandbox that starts Python and imports numpy (0.2 s).
+CHECKED_ENV = "DLFS_BWRAP_CHECKED"
+
+
+def checked_env() -> dict[str, str]:
+    """The environment that tells a child `grade` this interpreter was found to run under
+    bubblewrap (empty when it was not)."""
+    return {} if bwrap_problem() else {CHECKED_ENV: PYTHON}
+
+
 @functools.lru_cache(maxsize=None)
 def bwrap_problem() -> str | None:
     """Why bubblewrap cannot confine the worker here, or None when it can."""
+    if os.environ.get(CHECKED_ENV) == PYTHON:  # the parent `grade` probed for this Python
+        return None
     if not sys.platform.startswith("linux"):
         return f"bubblewrap needs Linux (this is {sys.platform})"
     if shutil.which("bwrap") is None:
