@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from . import catalog
 from .judge import reaper, sandbox
 from .results import TestResult
 
@@ -116,8 +117,9 @@ def _run_judge(suites: list[str], exercises: list[str], options: RunOptions) -> 
     (private / "judge.json").write_text(json.dumps(settings), encoding="utf-8")
     (private / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     report = private / "report.json"
+    # The judge renders feedback too: it speaks the language chosen here (--lang included).
     env = {**os.environ, "DLFS_JUDGE": str(private / "judge.json"),
-           "PYTHONDONTWRITEBYTECODE": "1"}
+           "PYTHONDONTWRITEBYTECODE": "1", "DLFS_LANG": catalog.language()}
     known = reaper.children()
     try:
         with open(private / "judge.log", "wb") as log:
