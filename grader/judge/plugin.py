@@ -133,7 +133,7 @@ def _where(frames) -> str:
         return ""
     where, line, _, source = frames[-1][:4]
     code = f": `{source}`" if source else ""
-    return f" ({where}, line {line}{code})"
+    return catalog.text("test.where", file=where, line=line, code=code)
 
 
 def _crash_message(exit_status, exercise: str) -> str:
@@ -177,7 +177,8 @@ def _student_error(error: StudentError, exercise: str) -> tuple[str, str]:
         return "not_started", catalog.text("test.not_started", name=name, exercise=exercise)
     if "file" in info:  # a SyntaxError or IndentationError, in the file that has it
         return "error", catalog.text("test.import_failed", module=info["file"], kind=kind,
-                                     detail=detail, where=f" (line {info.get('line')})")
+                                     detail=detail,
+                                     where=catalog.text("test.where_line", line=info.get("line")))
     module = str(info.get("module") or "")
     if kind == "ModuleNotFoundError" and module.split(".")[0] in FORBIDDEN:
         importer = frames[-1][0] if frames else "your code"
