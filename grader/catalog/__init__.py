@@ -96,8 +96,12 @@ def title(exercise) -> str:
     return text(key) if has(key) else exercise.title
 
 
+def columns(value: str) -> int:
+    """The terminal columns value takes: a Japanese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in value)
+
+
 def pad(value: str, width: int, right: bool = False) -> str:
     """value padded to width terminal columns: a Japanese character takes two."""
-    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in value)
-    fill = " " * max(0, width - used)
+    fill = " " * max(0, width - columns(value))
     return fill + value if right else value + fill

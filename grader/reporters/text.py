@@ -1,6 +1,7 @@
 """The report a student reads: a table in book order, what to fix first, and what to do next."""
 from __future__ import annotations
 
+import re
 import textwrap
 
 import click
@@ -23,10 +24,25 @@ def _status(result: ExerciseResult) -> str:
     return click.style(catalog.pad(label, 11), fg=COLOURS.get(result.status))
 
 
+def _wrap(paragraph: str, width: int = 94) -> list[str]:
+    """Lines of at most width terminal columns. Japanese has no spaces between words: a line
+    may break after any wide character, but never inside a run of ASCII (code, numbers)."""
+    if paragraph.isascii():
+        return textwrap.wrap(paragraph, width) or [""]
+    lines, line = [], ""
+    for token in re.findall(r"[\x21-\x7e]+|\s|.", paragraph):
+        if line and catalog.columns(line + token) > width:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    return lines + [line.rstrip()] if line.strip() else lines or [""]
+
+
 def _indent(message: str) -> str:
     lines = []
     for paragraph in message.splitlines() or [""]:
-        lines.extend(textwrap.wrap(paragraph, 94) or [""])
+        lines.extend(_wrap(paragraph))
     return "\n".join("    " + line for line in lines)
 
 

@@ -4,6 +4,7 @@ Expected values are the book's examples (4.3-4.4) or exact derivatives of simple
 """
 import numpy as np
 
+from grader import catalog
 from grader.judge.suite import (check, close, fail, plain, raised_on, scenario, show, student,
                                 worker_function)
 
@@ -35,7 +36,7 @@ def check_diff(f, name, x, exact, second, tol):
     for kind, sign in (("forward", 1), ("backward", -1)):
         if second and close(got, exact + sign * second * H / 2, rtol=0, atol=abs(second) * H / 20):
             fail("feedback.numerical_diff.one_sided", x=x, f=name, got=show(got, 10),
-                 expected=exact, kind=kind)
+                 expected=exact, kind=catalog.text(f"feedback.difference.{kind}"))
     fail("feedback.numerical_diff.wrong_value", x=x, f=name, got=show(got, 10), expected=exact,
          tol=tol)
 
@@ -89,7 +90,8 @@ def check_gradient(got, expected, x, name, tol=1e-6):
     for kind, offset in (("forward", H), ("backward", -H)):
         if close(got, np.asarray(expected) + offset, rtol=0, atol=H / 10):
             fail("feedback.numerical_gradient.one_sided", x=show(x), f=name, got=show(got, 8),
-                 expected=show(np.asarray(expected, dtype=float)), kind=kind)
+                 expected=show(np.asarray(expected, dtype=float)),
+                 kind=catalog.text(f"feedback.difference.{kind}"))
     fail("feedback.numerical_gradient.wrong_value", x=show(x), f=name, got=show(got, 8),
          expected=show(np.asarray(expected, dtype=float)))
 
@@ -207,11 +209,11 @@ def test_gradient_descent_learning_rates():
     too_big = descend(lr=10.0)
     if not (np.max(np.abs(too_big)) > 1e10):
         fail("feedback.gradient_descent.learning_rate", x0=show(X0), lr=10.0,
-             got=show(too_big), expected="huge numbers (it diverges, e.g. [-2.6e13, -1.3e12])")
+             got=show(too_big), expected=catalog.text("feedback.gradient_descent.diverges"))
     too_small = descend(lr=1e-10)
     if not (close(too_small, X0, rtol=0, atol=1e-6) and not np.array_equal(too_small, X0)):
         fail("feedback.gradient_descent.learning_rate", x0=show(X0), lr=1e-10,
-             got=show(too_small, 10), expected="a point that barely moved from [-3, 4]")
+             got=show(too_small, 10), expected=catalog.text("feedback.gradient_descent.barely_moved"))
 
 
 @check("gradient_descent", weight=1)

@@ -6,6 +6,7 @@ method) to see which batches train draws and when it records accuracy.
 """
 import numpy as np
 
+from grader import catalog
 from grader.judge.suite import (check, close, fail, plain, raised_on, rng_state, scenario, seed,
                                 show, student)
 
@@ -154,8 +155,8 @@ def test_train_history():
         fail("feedback.minibatch_sgd.acc_times", n=TRAIN_SIZE, batch=BATCH,
              per=TRAIN_SIZE / BATCH, expected_at=EXPECTED_AT, count=len(EXPECTED_AT),
              got_at=[max(i, 0) for i in after], got_count=len(history["train_acc"]))
-    for key, calls, data in (("train_acc", on_train, "the training data"),
-                             ("test_acc", on_test, "the test data")):
+    for key, calls, data in (("train_acc", on_train, catalog.text("feedback.data.train")),
+                             ("test_acc", on_test, catalog.text("feedback.data.test"))):
         values = [value for _, _, value in calls]
         if not close(np.asarray(history[key], dtype=float), values):
             fail("feedback.minibatch_sgd.acc_values", param=key, data=data,
