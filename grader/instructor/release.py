@@ -28,7 +28,7 @@ from ..manifest import CAPSTONE
 from .leaks import reference_leaks
 
 # What ships besides exercises/ and grader/: the data loader, the shipped arrays, packaging.
-SHIPPED_GLOBS = ("data/*.py", "data/*.npz", "pyproject.toml", ".gitignore")
+SHIPPED_GLOBS = ("data/*.py", "data/*.npz", "pyproject.toml", ".gitignore", "README.ja.md")
 # Instructor-only parts of the folders that do ship.
 NEVER_SHIPPED = ("grader/hidden", "grader/instructor")
 CLASSROOM_WORKFLOW = ".github/workflows/classroom.yml"  # with --github-classroom
