@@ -126,7 +126,8 @@ def test_numerical_gradient_matrix():
 
     # d/dW_ij of sum(W**2) * sum(W) is 2 W_ij sum(W) + sum(W**2).
     expected = 2 * W * np.sum(W) + np.sum(W ** 2)
-    with raised_on(f"the 2x3 matrix W = {' '.join(show(W).split())} (f = {name})"):
+    with raised_on(catalog.text("input.matrix", shape="2x3", W=" ".join(show(W).split()),
+                                f=name)):
         got = call_gradient(f, W.copy())
     if close(got, expected, rtol=0, atol=1e-6):
         return
@@ -144,8 +145,8 @@ def test_numerical_gradient_changes_x_itself():
     # an f must read the very array given as x, so it is built in the worker: there f is
     # lambda w: np.sum(W ** 2) with W the array passed to numerical_gradient.
     W = np.array([[1.0, -2.0], [0.5, 3.0]])
-    with raised_on(f"the 2x2 matrix W = {' '.join(show(W).split())} "
-                   "(f = lambda w: np.sum(W**2))"):
+    with raised_on(catalog.text("input.matrix", shape="2x2", W=" ".join(show(W).split()),
+                                f="lambda w: np.sum(W**2)")):
         answer = scenario("gradient_of_sum_squares_read_from_x",
                           "ch04.gradient:numerical_gradient", W, what="numerical_gradient")
     got = gradient_shaped(plain(answer, "numerical_gradient"), W)
@@ -159,7 +160,7 @@ def test_numerical_gradient_changes_x_itself():
 @check("numerical_gradient", weight=1)
 def test_numerical_gradient_integer_x():
     x = np.array([3, 4])
-    with raised_on("the integer array np.array([3, 4]) (f = x0**2 + x1**2)"):
+    with raised_on(catalog.text("input.int_array")):
         got = call_gradient(function_2, x)
     if close(got, [6.0, 8.0], rtol=0, atol=1e-6):
         return

@@ -86,8 +86,7 @@ def test_sgd_update_in_place():
     grads = {"W": np.array([[10.0, 0.0], [-10.0, 5.0]]), "b": np.array([1.0, 2.0])}
     expected = {key: before[key] - 0.1 * grads[key] for key in before}
     # In the worker: sgd_update(params, grads, 0.1), and which keys it bound to new arrays.
-    with raised_on("params and grads with the keys 'W' and 'b' (not a TwoLayerNet's 'W1', "
-                   "'b1', 'W2', 'b2'), lr=0.1"):
+    with raised_on(catalog.text("input.sgd_params")):
         answer = scenario("call_on_mapping", "ch04.train:sgd_update", dict(before), grads, 0.1,
                           what="sgd_update")
     params = plain(answer["after"], "sgd_update's params")

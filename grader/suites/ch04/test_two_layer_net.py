@@ -121,7 +121,7 @@ def test_two_layer_net_accuracy():
                        axis=1)
     labels[1] = (labels[1] + 1) % 3
     got_one_hot = plain(network.accuracy(x.copy(), np.eye(3)[labels]), "TwoLayerNet.accuracy")
-    with raised_on(f"t as labels, the int array {show(labels)}, instead of one-hot"):
+    with raised_on(catalog.text("input.t_labels", labels=show(labels))):
         got_labels = plain(network.accuracy(x.copy(), labels.copy()), "TwoLayerNet.accuracy")
     if close(got_one_hot, 0.75) and close(got_labels, 0.75):
         return
