@@ -135,8 +135,8 @@ def _run_judge(suites: list[str], exercises: list[str], options: RunOptions) -> 
         try:
             process.wait(timeout=options.total_timeout + KILL_GRACE_SECONDS)
         except subprocess.TimeoutExpired:
-            raise KitError(f"grading took longer than its overall limit of "
-                           f"{options.total_timeout:g} s and was stopped") from None
+            raise KitError(catalog.text("kit.overall_timeout",
+                                        seconds=options.total_timeout)) from None
         finally:
             reaper.kill_group(process)
             reaper.kill_children(known)  # anything that escaped the judge's own cleanup

@@ -142,11 +142,11 @@ def _crash_message(exit_status, exercise: str) -> str:
     if exit_status == -signal.SIGKILL:
         return catalog.text("test.memory", limit=memory_limit_gib())
     if exit_status is None:
-        reason = "the worker process stopped answering"
+        reason = catalog.text("crash.no_answer")
     elif exit_status < 0:
-        reason = f"signal {signal.Signals(-exit_status).name}"
+        reason = catalog.text("crash.signal", signal=signal.Signals(-exit_status).name)
     else:
-        reason = f"the interpreter exited with status {exit_status}: sys.exit or os._exit"
+        reason = catalog.text("crash.exit", status=exit_status)
     return catalog.text("test.crashed", reason=reason, exercise=exercise)
 
 
