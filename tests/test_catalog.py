@@ -190,6 +190,16 @@ def test_japanese_feedback_wraps_by_terminal_columns():
         catalog.choose(None)
     lines = _indent(message).splitlines()
     assert len(lines) > 1
-    assert all(catalog.columns(line) <= 98 for line in lines)
+    assert all(catalog.columns(line) <= 4 + 96 for line in lines)
     assert "".join(line.strip() for line in lines).replace(" ", "") == message.replace(" ", "")
     assert any("[1010," in line for line in lines)  # code is not split inside a token
+
+
+def test_no_wrapped_japanese_line_is_too_wide_or_starts_with_punctuation():
+    from grader.reporters.text import _wrap
+    for key, template in catalog.load("ja").items():
+        for paragraph in template.splitlines():
+            for line in _wrap(paragraph):
+                # Closing punctuation may hang one character (two columns) over.
+                assert catalog.columns(line) <= 96 or " " not in line.strip(), (key, line)
+                assert not line.startswith(("、", "。")), (key, line)

@@ -31,11 +31,17 @@ def _wrap(paragraph: str, width: int = 94) -> list[str]:
         return textwrap.wrap(paragraph, width) or [""]
     lines, line = [], ""
     for token in re.findall(r"[\x21-\x7e]+|\s|.", paragraph):
-        if line and catalog.columns(line + token) > width:
+        if not line or catalog.columns(line + token) <= width:
+            line += token
+        elif token in "、。）」":  # no line starts with closing punctuation (kinsoku)
+            if line[-1].isascii():  # after code: it hangs one character over instead
+                line += token
+            else:  # the character before goes along with it
+                lines.append(line[:-1].rstrip())
+                line = line[-1] + token
+        else:
             lines.append(line.rstrip())
             line = token.lstrip()
-        else:
-            line += token
     return lines + [line.rstrip()] if line.strip() else lines or [""]
 
 
