@@ -38,7 +38,8 @@ def test_sgd_update_every_key():
     for key, start in params.items():
         value = after.get(key)
         if not close(value, np.full(start.shape, 0.5)):
-            fail("feedback.minibatch_sgd.sgd_wrong_value", param=key, before=catalog.text("feedback.all_equal", value=1.0),
+            fail("feedback.minibatch_sgd.sgd_wrong_value", param=key,
+                 before=catalog.text("feedback.all_equal", value=1.0),
                  got=show(value), expected=catalog.text("feedback.all_equal", value=0.5))
 
 

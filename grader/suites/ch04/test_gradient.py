@@ -214,7 +214,8 @@ def test_gradient_descent_learning_rates():
     too_small = descend(lr=1e-10)
     if not (close(too_small, X0, rtol=0, atol=1e-6) and not np.array_equal(too_small, X0)):
         fail("feedback.gradient_descent.learning_rate", x0=show(X0), lr=1e-10,
-             got=show(too_small, 10), expected=catalog.text("feedback.gradient_descent.barely_moved"))
+             got=show(too_small, 10),
+             expected=catalog.text("feedback.gradient_descent.barely_moved"))
 
 
 @check("gradient_descent", weight=1)
