@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import commands, manifest
+from . import catalog, commands, manifest
 from .judge.sandbox import MODES
 from .reporters import FORMATS
 
@@ -23,13 +23,37 @@ class KitFailure(click.ClickException):
 
 
 SANDBOX_OPTION = click.option(
-    "--sandbox", type=click.Choice(list(MODES)), default="auto", show_default=True,
-    help="Confine the graded code with bubblewrap: auto (where it works), bwrap (or fail), "
-         "none.")
+    "--sandbox", type=click.Choice(list(MODES)), default="auto", show_default=True)
+
+
+def localise(group: click.Group) -> None:
+    """Take every command's and option's help text from the catalog, in the chosen language.
+
+    Click keeps help texts as plain strings on the objects and formats them only when --help is
+    asked for, so setting them here (at import, and again once --lang is read) is enough. A
+    command or option without a catalog key keeps the help it was given."""
+    for name, command in [("main", group), *group.commands.items()]:
+        if catalog.has(f"cli.{name}"):
+            command.help = catalog.text(f"cli.{name}")
+            command.short_help = command.help.split("\n")[0]
+        for param in command.params:
+            for key in (f"cli.{name}.{param.name}", f"cli.option.{param.name}"):
+                if isinstance(param, click.Option) and catalog.has(key):
+                    param.help = catalog.text(key)
+                    break
+
+
+def _choose_language(ctx, param, value):
+    catalog.choose(value)  # None: DLFS_LANG and the locale decide
+    localise(main)
+    return value
 
 
 @click.group(invoke_without_command=True)
 @click.version_option(package_name="dlfs-kit", message="%(prog)s (dlfs-kit) %(version)s")
+# Eager, so that `grade --lang ja --help` already speaks Japanese.
+@click.option("--lang", type=click.Choice(catalog.LANGUAGES), is_eager=True, expose_value=False,
+              callback=_choose_language)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Grade your Deep Learning from Scratch exercises (chapters 3 and 4).
@@ -43,40 +67,32 @@ def _exercise_ids(ctx, param, values):
     unknown = [v for v in values if v not in manifest.BY_ID]
     if unknown:
         close = difflib.get_close_matches(unknown[0], list(manifest.BY_ID), n=1)
-        guess = f"did you mean {close[0]!r}? " if close else ""
+        guess = catalog.text("kit.did_you_mean", name=close[0]) if close else ""
         raise click.BadParameter(
-            f"unknown exercise {unknown[0]!r}; {guess}`grade list` shows the ids", ctx, param)
+            catalog.text("kit.unknown_exercise", name=unknown[0], guess=guess), ctx, param)
     return values
 
 
 @main.command()
 @click.argument("ids", nargs=-1, callback=_exercise_ids)
-@click.option("--target", default="exercises", show_default=True,
-              help="What to grade: exercises, solutions, or a folder laid out like exercises/.")
+# Help texts of `grade run`, `list`, `hint` and `submit` are in the catalog (localise()).
+@click.option("--target", default="exercises", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text",
-              show_default=True, help="Report format.")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to this file (atomically) instead of standard output.")
-@click.option("--skip-final", is_flag=True, help="Grade everything but the MNIST capstone.")
-@click.option("--fail-under", type=float,
-              help="Exit with status 1 when the score is below this many points.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="Seconds each check may run before it is stopped.")
-@click.option("--hidden", is_flag=True, hidden=not HAS_HIDDEN,
-              help="Also run the instructor's hidden checks (instructor copies only).")
-@click.option("-v", "verbosity", count=True,
-              help="-v: every failing check's message; -vv: also your code's traceback.")
-@click.option("--verbose", is_flag=True, help="The same as -vv.")
-@click.option("--charge-once", is_flag=True, hidden=not INSTRUCTOR_COPY,
-              help="Rescore checks that failed through a failing prerequisite with that "
-                   "prerequisite's reference in place (instructor copies only).")
+              show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--skip-final", is_flag=True)
+@click.option("--fail-under", type=float)
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True)
+@click.option("--hidden", is_flag=True, hidden=not HAS_HIDDEN)
+@click.option("-v", "verbosity", count=True)
+@click.option("--verbose", is_flag=True)
+@click.option("--charge-once", is_flag=True, hidden=not INSTRUCTOR_COPY)
 @SANDBOX_OPTION
 def run(ids, target, fmt, output, skip_final, fail_under, timeout, hidden, verbosity, verbose,
         charge_once, sandbox):
     """Grade all exercises, or the ones named (e.g. `grade run softmax`)."""
     if hidden and not HAS_HIDDEN:
-        raise KitFailure("this copy of the kit has no hidden checks: they are in the "
-                         "instructor's copy, which grades your submission with them")
+        raise KitFailure(catalog.text("kit.no_hidden"))
     try:
         score = commands.run(ids, target, KIT_ROOT, fmt=fmt,
                              output=output, skip_final=skip_final, timeout=timeout,
@@ -89,8 +105,7 @@ def run(ids, target, fmt, output, skip_final, fail_under, timeout, hidden, verbo
 
 
 @main.command(name="list")
-@click.option("--target", default="exercises", show_default=True,
-              help="What to list the status of: exercises, solutions, or a folder.")
+@click.option("--target", default="exercises", show_default=True)
 def list_(target):
     """List every exercise in book order with its section, points and status."""
     try:
@@ -251,10 +266,9 @@ def gradebook(results, csv_path, json_path, allow_mixed):
 
 
 @main.command()
-@click.option("--target", default="exercises", show_default=True,
-              help="The folder to hand in, laid out like exercises/.")
+@click.option("--target", default="exercises", show_default=True)
 @click.option("--output", default="submission.zip", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="The zip to write.")
+              type=click.Path(dir_okay=False, path_type=Path))
 def submit(target, output):
     """Write the zip to hand in: your exercises/ folder, without caches or hidden files."""
     from .submit import SubmitError, pack
@@ -263,12 +277,13 @@ def submit(target, output):
         files = pack(folder.resolve(), output)
     except SubmitError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"{output}: {len(files)} files from {folder}; hand in this file")
+    click.echo(catalog.text("submit.done", output=output, count=len(files), folder=folder))
 
 
 if not INSTRUCTOR_COPY:
     for _verb in ("release", "batch", "gradebook"):
         main.commands.pop(_verb, None)
+localise(main)  # in the language of DLFS_LANG or the locale; --lang redoes it
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -17,6 +17,7 @@ from . import catalog, manifest
 from .grading import grade
 from .manifest import CAPSTONE
 from .reporters import render, write_atomically
+from .reporters.text import table_row
 from .results import RunResult
 from .judge.sandbox import SandboxUnavailable
 from .runner import KitError, RunOptions, sandbox_mode
@@ -29,8 +30,7 @@ def target_path(target: str, kit_root: Path) -> Path:
     path = kit_root / target if target in ("exercises", "solutions") else Path(target)
     path = path.expanduser().resolve()
     if not path.is_dir():
-        raise KitError(f"no folder {path} to grade: give --target exercises, solutions, or the "
-                       "path of a folder laid out like exercises/ (with ch03/ and ch04/ inside)")
+        raise KitError(catalog.text("kit.no_target", path=path))
     return path
 
 
@@ -38,8 +38,7 @@ def reference_folder(kit_root: Path) -> Path:
     """The reference solutions the charge-once rerun draws on: the instructor's copy only."""
     folder = kit_root / "solutions"
     if not (folder / "ch04" / "train.py").is_file():
-        raise KitError(f"--charge-once needs the reference solutions, and {folder} has none: "
-                       "it works in the instructor's copy of the kit only")
+        raise KitError(catalog.text("kit.no_reference", folder=folder))
     return folder
 
 
@@ -83,8 +82,7 @@ def confinement(requested: str, hidden: bool, batch: bool = False) -> str:
         raise KitError(str(error)) from None
     if mode == "none" and requested != "none" and (hidden or batch):
         what = "grade batch" if batch else "--hidden"
-        raise KitError(f"{what} grades only confined code, and {reason}. Install bubblewrap, "
-                       f"or pass --sandbox none to grade without confinement.")
+        raise KitError(catalog.text("kit.confined_only", what=what, reason=reason))
     if mode == "none" and requested != "none":
         click.echo(catalog.text("kit.sandbox_off", reason=reason), err=True)
     return mode
@@ -155,11 +153,12 @@ def list_exercises(target: Path) -> None:
     for exercise in later:
         unknown = "not_started" if exercise.id == CAPSTONE else "not_run"
         statuses[exercise.id] = last.get(exercise.id, (unknown, 0.0))
-    click.echo(f"{'exercise':<21}{'section':<9}{'points':>8}  status")
+    click.echo(table_row(catalog.text("table.exercise"), catalog.text("table.section"),
+                         catalog.text("table.points"), catalog.text("table.status"), 8))
     for exercise in manifest.EXERCISES:
         status, score = statuses[exercise.id]
-        click.echo(f"{exercise.id:<21}{exercise.section:<9}{exercise.points:>8}  "
-                   f"{catalog.text('status.' + status)}")
+        click.echo(table_row(exercise.id, exercise.section, str(exercise.points),
+                             catalog.text("status." + status), 8))
     done = sum(status == "passed" for status, _ in statuses.values())
     total_points = sum(score for _, score in statuses.values())
     click.echo(catalog.text("report.progress", done=done, total=len(manifest.EXERCISES),
@@ -171,7 +170,7 @@ def hint(exercise_id: str) -> str:
     exercise = manifest.BY_ID[exercise_id]
     return "\n".join([
         catalog.text("hint.header", exercise=exercise.id, section=exercise.section,
-                     title=exercise.title),
+                     title=catalog.title(exercise)),
         catalog.text(f"hint.{exercise.id}"),
         catalog.text("hint.reread", section=exercise.section)])
 

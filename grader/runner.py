@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from . import catalog
 from .judge import reaper, sandbox
 from .results import TestResult
 
@@ -126,9 +127,10 @@ def _run_judge(suites: list[str], exercises: list[str], options: RunOptions) -> 
     report = private / "report.json"
     # No other installed pytest plugin, and no PYTEST_ADDOPTS, reaches the judge: they cost its
     # start (each is imported) and could change how checks run (reordering, reseeding, -n).
+    # The judge renders feedback too: it speaks the language chosen here (--lang included).
     env = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
     env.update({"DLFS_JUDGE": str(private / "judge.json"), "PYTHONDONTWRITEBYTECODE": "1",
-                "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
+                "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "DLFS_LANG": catalog.language()})
     known = reaper.children()
     try:
         with open(private / "judge.log", "wb") as log:
@@ -144,8 +146,8 @@ def _run_judge(suites: list[str], exercises: list[str], options: RunOptions) -> 
         try:
             process.wait(timeout=options.total_timeout + KILL_GRACE_SECONDS)
         except subprocess.TimeoutExpired:
-            raise KitError(f"grading took longer than its overall limit of "
-                           f"{options.total_timeout:g} s and was stopped") from None
+            raise KitError(catalog.text("kit.overall_timeout",
+                                        seconds=options.total_timeout)) from None
         finally:
             reaper.kill_group(process)
             reaper.kill_children(known)  # anything that escaped the judge's own cleanup

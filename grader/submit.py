@@ -4,7 +4,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from . import manifest
+from . import catalog, manifest
 
 
 class SubmitError(Exception):
@@ -16,15 +16,14 @@ def pack(exercises: Path, archive: Path) -> list[str]:
     the paths it holds, each under exercises/."""
     if not all((exercises / module).is_file() for module in manifest.modules()):
         missing = [m for m in manifest.modules() if not (exercises / m).is_file()]
-        raise SubmitError(f"{exercises} has no {missing[0]}: run `grade submit` in the kit's "
-                          "folder, or give --target the folder that holds ch03/ and ch04/")
+        raise SubmitError(catalog.text("submit.missing", folder=exercises, module=missing[0]))
     files = []
     for path in sorted(exercises.rglob("*.py")):
         relative = path.relative_to(exercises)
         if "__pycache__" in relative.parts or any(p.startswith(".") for p in relative.parts):
             continue
         if path.is_symlink():
-            raise SubmitError(f"{relative} is a symbolic link: put the file itself there")
+            raise SubmitError(catalog.text("submit.symlink", path=relative))
         files.append(relative)
     archive.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:

@@ -49,10 +49,11 @@ def mnist_dir() -> Path:
 @pytest.fixture(scope="session", autouse=True)
 def _kit_environment(tmp_path_factory):
     """Grading runs in these tests find MNIST (the offline copy when DLFS_MNIST_DIR is unset)
-    and keep their cache and last results out of the user's home."""
+    and keep their cache and last results out of the user's home; they speak English."""
     saved = {key: os.environ.get(key) for key in ("DLFS_MNIST_DIR", "DLFS_CACHE_DIR",
-                                                  "DLFS_WORKER_TAG")}
+                                                  "DLFS_WORKER_TAG", "DLFS_LANG")}
     os.environ["DLFS_WORKER_TAG"] = f"tests-{os.getpid()}"  # whose workers are whose
+    os.environ["DLFS_LANG"] = "en"  # the tests read English, whatever the machine's locale
     saved["DLFS_MNIST_MIRRORS"] = os.environ.get("DLFS_MNIST_MIRRORS")
     if MNIST_DIR is not None:
         os.environ["DLFS_MNIST_DIR"] = str(MNIST_DIR)

@@ -15,7 +15,7 @@ from grader.cli import KIT_ROOT, main
 from grader.instructor.release import ReleaseError, build_release
 
 MASTER_PARTS = ("grader", "exercises", "solutions", "data", "pyproject.toml", "README.md",
-                ".gitignore")
+                "README.ja.md", ".gitignore")
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,8 @@ def test_release_holds_the_stubs_suites_and_loader(release):
     assert sorted(p.name for p in (release / "grader" / "suites").rglob("test_*.py")) == \
         sorted(p.name for p in (KIT_ROOT / "grader" / "suites").rglob("test_*.py"))
     for name in ("pyproject.toml", ".gitignore", "README.md", "data/__init__.py",
-                 "grader/cli.py", "grader/catalog/en/core.json"):
+                 "grader/cli.py", "grader/catalog/en/core.json", "grader/catalog/ja/core.json",
+                 "README.ja.md"):
         assert (release / name).is_file(), name
 
 
@@ -92,6 +93,16 @@ def test_student_readme_drops_the_instructor_sections(release):
     assert "## For students" in readme and "<!-- grade-command -->" in readme
     assert "instructor" not in "".join(re.findall(r"(?m)^#+ .*$", readme)).lower()
     assert "<!-- test-command -->" not in readme and "--target solutions" not in readme
+
+
+def test_student_readme_in_japanese_ships_and_speaks_to_students(release):
+    readme = (release / "README.ja.md").read_text(encoding="utf-8")
+    assert readme == (KIT_ROOT / "README.ja.md").read_text(encoding="utf-8")
+    assert "--lang ja" in readme and "DLFS_LANG" in readme and "ja_JP.UTF-8" in readme
+    assert "ソフトマックス関数" in readme and "grade submit" in readme
+    for exercise in manifest.EXERCISES:  # the table lists every exercise with its section
+        assert f"| {exercise.id} |" in readme, exercise.id
+    assert "--target solutions" not in readme and "instructor" not in readme.lower()
 
 
 def stripped_lines(text: str) -> str:

@@ -1,4 +1,4 @@
-"""A 3-layer network's forward pass, with the book's hand-picked weights (3.4.3)."""
+"""A 3-layer network's forward pass (3層ニューラルネットワーク), with the book's weights (3.4.3)."""
 import numpy as np
 
 from .activations import identity_function, sigmoid
@@ -20,7 +20,7 @@ def init_network():
 
 
 def forward(network, x):
-    """The forward pass (3.4.3): input -> sigmoid layer -> sigmoid layer -> identity output.
+    """The forward pass (順方向の処理, 3.4.3): input -> sigmoid layer -> sigmoid layer -> identity output.
 
     network: a dict like init_network()'s (any sizes that fit together).
     x: one input of shape (D,), or a batch of shape (N, D), one input per row.

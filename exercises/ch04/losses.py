@@ -1,9 +1,9 @@
-"""Loss functions of chapter 4 (4.2): the sum of squared errors, cross-entropy, one-hot labels."""
+"""Loss functions (損失関数) of chapter 4 (4.2): squared errors, cross-entropy, one-hot labels."""
 import numpy as np
 
 
 def sum_squared_error(y, t):
-    """The sum of squared errors E = 0.5 * sum_k (y_k - t_k)**2 (4.2.1).
+    """The sum of squared errors (2乗和誤差) E = 0.5 * sum_k (y_k - t_k)**2 (4.2.1).
 
     The book's text calls it mean_squared_error, but it sums, with the factor 0.5.
     y: the network's outputs, a float ndarray; t: the one-hot targets, an ndarray of y's shape.
@@ -17,7 +17,8 @@ def sum_squared_error(y, t):
 
 
 def cross_entropy_error(y, t):
-    """Cross-entropy error E = -sum_k t_k log(y_k + delta), averaged over a batch (4.2.2-4.2.4).
+    """Cross-entropy error (交差エントロピー誤差) E = -sum_k t_k log(y_k + delta), averaged over a
+    batch (ミニバッチ学習, 4.2.2-4.2.4).
 
     y: the network's outputs (softmax probabilities), a 1-D float ndarray (one sample, K classes)
        or a 2-D batch (N, K).
@@ -36,7 +37,8 @@ def cross_entropy_error(y, t):
 
 
 def to_one_hot(labels, num_classes=10):
-    """One-hot vectors of integer labels (4.2.1): row i is 1.0 at column labels[i], else 0.0.
+    """One-hot vectors (one-hot表現) of integer labels (4.2.1): row i is 1.0 at column labels[i],
+    else 0.0.
 
     labels: a 1-D int ndarray (N,) (or a list) of class numbers in 0..num_classes-1.
     num_classes: the number of classes K (10 for MNIST).

@@ -3,17 +3,27 @@
 One catalog per language under catalog/<lang>/, split by chapter into small JSON files that are
 merged at load (a key may live in one file only). Keys are dotted: `status.passed`,
 `hint.softmax`, `feedback.softmax.no_max_subtraction`. Texts are `str.format` templates with
-named fields. DLFS_LANG picks the language; a key missing there falls back to English.
+named fields. Every language has exactly the keys and fields of English (tests/test_catalog.py).
+
+The language: `grade --lang` (choose()), else DLFS_LANG, else the locale (LC_ALL, LC_MESSAGES,
+LANG, the first one set: ja_JP.UTF-8 -> ja), else English. The judge runs in a subprocess and
+renders messages too: the runner passes it the chosen language as DLFS_LANG.
 """
 from __future__ import annotations
 
 import json
+import unicodedata
 import os
+import sys
 from functools import lru_cache
 from pathlib import Path
 
 HERE = Path(__file__).parent
 DEFAULT_LANG = "en"
+LANGUAGES = tuple(sorted(p.name for p in HERE.iterdir() if (p / "core.json").is_file()))
+
+_chosen: str | None = None  # set by `grade --lang`; wins over the environment
+_noticed: set[str] = set()  # unknown DLFS_LANG values already reported, one line each
 
 
 class CatalogError(Exception):
@@ -32,9 +42,37 @@ def load(lang: str = DEFAULT_LANG) -> dict[str, str]:
     return merged
 
 
+def choose(lang: str | None) -> None:
+    """Use lang from now on (None: back to DLFS_LANG and the locale)."""
+    global _chosen
+    _chosen = lang
+
+
+def _from_locale() -> str:
+    # POSIX: the first of these that is set and not empty decides the messages' language.
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return value.split(".")[0].split("@")[0].split("_")[0].lower()
+    return DEFAULT_LANG
+
+
 def language() -> str:
-    lang = os.environ.get("DLFS_LANG", DEFAULT_LANG)
-    return lang if (HERE / lang).is_dir() else DEFAULT_LANG
+    """The language messages are shown in: one of LANGUAGES."""
+    if _chosen is not None:
+        return _chosen if _chosen in LANGUAGES else DEFAULT_LANG
+    wanted = os.environ.get("DLFS_LANG", "").strip()
+    if wanted:
+        lang = wanted.split(".")[0].split("_")[0].lower()
+        if lang in LANGUAGES:
+            return lang
+        if wanted not in _noticed:
+            _noticed.add(wanted)
+            print(load(DEFAULT_LANG)["kit.unknown_language"].format(
+                lang=wanted, languages=", ".join(LANGUAGES)), file=sys.stderr)
+        return DEFAULT_LANG
+    lang = _from_locale()  # a locale in another language is no mistake: English, silently
+    return lang if lang in LANGUAGES else DEFAULT_LANG
 
 
 def has(key: str) -> bool:
@@ -50,3 +88,20 @@ def text(key: str, /, **fields: object) -> str:
         return template.format(**fields)
     except (KeyError, IndexError) as exc:
         raise CatalogError(f"catalog text {key!r} needs the field {exc}") from None
+
+
+def title(exercise) -> str:
+    """An exercise's one-line title in the chosen language (the manifest's, in English)."""
+    key = f"title.{exercise.id}"
+    return text(key) if has(key) else exercise.title
+
+
+def columns(value: str) -> int:
+    """The terminal columns value takes: a Japanese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in value)
+
+
+def pad(value: str, width: int, right: bool = False) -> str:
+    """value padded to width terminal columns: a Japanese character takes two."""
+    fill = " " * max(0, width - columns(value))
+    return fill + value if right else value + fill

@@ -27,8 +27,9 @@ from .. import manifest
 from ..manifest import CAPSTONE
 from .leaks import reference_leaks
 
-# What ships besides exercises/ and grader/: the data loader, the shipped arrays, packaging.
-SHIPPED_GLOBS = ("data/*.py", "data/*.npz", "pyproject.toml", ".gitignore")
+# What ships besides exercises/ and grader/: the data loader, the shipped arrays, packaging, and
+# the students' README in Japanese (README.md is filtered by student_readme instead).
+SHIPPED_GLOBS = ("data/*.py", "data/*.npz", "pyproject.toml", ".gitignore", "README.ja.md")
 # Instructor-only parts of the folders that do ship.
 STUBS = Path("grader") / "stubs"  # a copy of exercises/ as released, for `grade reset`
 NEVER_SHIPPED = ("grader/hidden", "grader/instructor")

@@ -139,7 +139,7 @@ def _where(frames) -> str:
         return ""
     where, line, _, source = frames[-1][:4]
     code = f": `{source}`" if source else ""
-    return f" ({where}, line {line}{code})"
+    return catalog.text("test.where", file=where, line=line, code=code)
 
 
 def _crash_message(exit_status, exercise: str) -> str:
@@ -148,11 +148,11 @@ def _crash_message(exit_status, exercise: str) -> str:
     if exit_status == -signal.SIGKILL:
         return catalog.text("test.memory", limit=memory_limit_gib())
     if exit_status is None:
-        reason = "the worker process stopped answering"
+        reason = catalog.text("crash.no_answer")
     elif exit_status < 0:
-        reason = f"signal {signal.Signals(-exit_status).name}"
+        reason = catalog.text("crash.signal", signal=signal.Signals(-exit_status).name)
     else:
-        reason = f"the interpreter exited with status {exit_status}: sys.exit or os._exit"
+        reason = catalog.text("crash.exit", status=exit_status)
     return catalog.text("test.crashed", reason=reason, exercise=exercise)
 
 
@@ -183,7 +183,8 @@ def _student_error(error: StudentError, exercise: str) -> tuple[str, str]:
         return "not_started", catalog.text("test.not_started", name=name, exercise=exercise)
     if "file" in info:  # a SyntaxError or IndentationError, in the file that has it
         return "error", catalog.text("test.import_failed", module=info["file"], kind=kind,
-                                     detail=detail, where=f" (line {info.get('line')})")
+                                     detail=detail,
+                                     where=catalog.text("test.where_line", line=info.get("line")))
     module = str(info.get("module") or "")
     if kind == "ModuleNotFoundError" and module.split(".")[0] in FORBIDDEN:
         importer = frames[-1][0] if frames else "your code"

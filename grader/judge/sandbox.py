@@ -16,6 +16,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
+from .. import catalog
+
 MODES = ("auto", "bwrap", "none")
 SANDBOX_ROOT = "/dlfs"  # where the worker's code and the submission appear inside bwrap
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
@@ -95,25 +97,34 @@ def checked_env() -> dict[str, str]:
     return {} if bwrap_problem() else {CHECKED_ENV: PYTHON}
 
 
-@functools.lru_cache(maxsize=None)
 def bwrap_problem() -> str | None:
-    """Why bubblewrap cannot confine the worker here, or None when it can."""
+    """Why bubblewrap cannot confine the worker here, or None when it can (in the catalog's
+    language, which may change between calls; the probe itself runs once)."""
+    found = _probe()
+    return None if found is None else catalog.text(found[0], **found[1])
+
+
+@functools.lru_cache(maxsize=None)
+def _probe() -> tuple[str, dict] | None:
+    """The catalog key and fields of what keeps bubblewrap from confining here, or None."""
     if os.environ.get(CHECKED_ENV) == PYTHON:  # the parent `grade` probed for this Python
         return None
     if not sys.platform.startswith("linux"):
-        return f"bubblewrap needs Linux (this is {sys.platform})"
+        return "sandbox.not_linux", {"platform": sys.platform}
     if shutil.which("bwrap") is None:
-        return ("bwrap is not installed (Debian and Ubuntu: `sudo apt-get install bubblewrap`; "
-                "Fedora: `sudo dnf install bubblewrap`)")
+        return "sandbox.not_installed", {}
     try:
         done = subprocess.run(bwrap_command([PYTHON, "-I", "-c", "import numpy"]),
                               capture_output=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"bwrap could not start: {exc}"
+        return "sandbox.cannot_start", {"error": exc}
     if done.returncode != 0:
-        detail = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
-        return f"bwrap could not start a sandbox here: {detail[0]}"
+        detail = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["-"]
+        return "sandbox.cannot_start_here", {"detail": detail[0]}
     return None
+
+
+bwrap_problem.cache_clear = _probe.cache_clear  # type: ignore[attr-defined]  # probe again
 
 
 def resolve(mode: str) -> str:
@@ -125,6 +136,5 @@ def resolve(mode: str) -> str:
     if problem is None:
         return "bwrap"
     if mode == "bwrap":
-        raise SandboxUnavailable(f"--sandbox bwrap: {problem}. Install it, or grade without "
-                                 f"confinement with --sandbox none.")
+        raise SandboxUnavailable(catalog.text("sandbox.unavailable", problem=problem))
     return "none"

@@ -17,16 +17,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .. import manifest
+from .. import catalog, manifest
 
 
 def _message(exercise: dict[str, Any]) -> str:
     failing = [t for t in exercise.get("tests", []) if t.get("status") not in ("passed",
                                                                              "skipped")]
     if exercise.get("blocked_by"):
-        return f"blocked: fix {exercise['blocked_by']} first"
+        return catalog.text("blocked.by", prerequisite=exercise["blocked_by"])
     if "accuracy" in exercise:
-        return f"test accuracy {exercise['accuracy']:.4f} (threshold {exercise['threshold']:.4f})"
+        return catalog.text("report.accuracy", accuracy=exercise["accuracy"],
+                            threshold=exercise["threshold"])
     return failing[0].get("message") or failing[0]["status"] if failing else ""
 
 

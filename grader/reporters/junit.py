@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from .. import catalog
 from ..results import RunResult
 
 # How each check status shows in JUnit: as a failure, an error, or a skip.
@@ -37,7 +38,7 @@ def render(result: RunResult) -> str:
             case = ET.SubElement(suite, "testcase", classname=exercise.id, name=exercise.id,
                                  time="0.000")
             ET.SubElement(case, "failure", type="blocked",
-                          message=f"blocked by {exercise.blocked_by}")
+                          message=catalog.text("blocked.by", prerequisite=exercise.blocked_by))
         for test in tests:
             case = ET.SubElement(suite, "testcase", classname=exercise.id, name=test.name,
                                  time=f"{test.seconds:.3f}")

@@ -1,6 +1,7 @@
 """The report a student reads: a table in book order, what to fix first, and what to do next."""
 from __future__ import annotations
 
+import re
 import textwrap
 
 import click
@@ -12,15 +13,42 @@ COLOURS = {"passed": "green", "partial": "yellow", "failed": "red", "not_started
            "error": "red", "timeout": "magenta", "blocked": "cyan"}
 
 
+def table_row(exercise: str, section: str, points: str, status: str, points_width: int) -> str:
+    """One row of the exercise tables, aligned in terminal columns (a kanji takes two)."""
+    return (catalog.pad(exercise, 21) + catalog.pad(section, 9)
+            + catalog.pad(points, points_width, right=True) + "  " + status)
+
+
 def _status(result: ExerciseResult) -> str:
     label = catalog.text(f"status.{result.status}")
-    return click.style(f"{label:<11}", fg=COLOURS.get(result.status))
+    return click.style(catalog.pad(label, 11), fg=COLOURS.get(result.status))
+
+
+def _wrap(paragraph: str, width: int = 94) -> list[str]:
+    """Lines of at most width terminal columns. Japanese has no spaces between words: a line
+    may break after any wide character, but never inside a run of ASCII (code, numbers)."""
+    if paragraph.isascii():
+        return textwrap.wrap(paragraph, width) or [""]
+    lines, line = [], ""
+    for token in re.findall(r"[\x21-\x7e]+|\s|.", paragraph):
+        if not line or catalog.columns(line + token) <= width:
+            line += token
+        elif token in "、。）」":  # no line starts with closing punctuation (kinsoku)
+            if line[-1].isascii():  # after code: it hangs one character over instead
+                line += token
+            else:  # the character before goes along with it
+                lines.append(line[:-1].rstrip())
+                line = line[-1] + token
+        else:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+    return lines + [line.rstrip()] if line.strip() else lines or [""]
 
 
 def _indent(message: str) -> str:
     lines = []
     for paragraph in message.splitlines() or [""]:
-        lines.extend(textwrap.wrap(paragraph, 94) or [""])
+        lines.extend(_wrap(paragraph))
     return "\n".join("    " + line for line in lines)
 
 
@@ -40,11 +68,13 @@ def _details(result: ExerciseResult, verbose: bool) -> list[str]:
 def render(result: RunResult, verbose: bool = False) -> str:
     lines = [catalog.text("report.target", target=result.target,
                           how=catalog.text(f"report.sandbox.{result.sandbox}")),
-             click.style(f"{'exercise':<21}{'section':<9}{'points':>13}  status", bold=True)]
+             click.style(table_row(catalog.text("table.exercise"), catalog.text("table.section"),
+                                   catalog.text("table.points"), catalog.text("table.status"),
+                                   13), bold=True)]
     for exercise in result.exercises:
         points = f"{exercise.score:g}/{exercise.max_score:g}"
-        lines.append(f"{exercise.id:<21}{exercise.exercise.section:<9}{points:>13}  "
-                     f"{_status(exercise)}".rstrip())
+        lines.append(table_row(exercise.id, exercise.exercise.section, points,
+                               _status(exercise), 13).rstrip())
         if exercise.status != "passed" or exercise.advice() or "accuracy" in exercise.extra:
             lines.extend(_details(exercise, verbose))
     public = [t for e in result.exercises for t in e.tests if not t.hidden]

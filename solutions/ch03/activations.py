@@ -1,4 +1,4 @@
-"""Activation functions of chapter 3: the step function, sigmoid, ReLU and the identity.
+"""Activation functions (活性化関数) of chapter 3: the step function, sigmoid, ReLU and the identity.
 
 Each one works element-wise on a Python scalar, a 1-D array or a 2-D batch, returns the same
 shape as its input, and leaves its argument unchanged.
@@ -7,7 +7,7 @@ import numpy as np
 
 
 def step_function(x):
-    """The step function (3.2.2-3.2.3): 1 where x > 0, else 0.
+    """The step function (ステップ関数, 3.2.2-3.2.3): 1 where x > 0, else 0.
 
     x: a Python scalar or an ndarray of any shape (float or int).
     Returns an int ndarray of x's shape (a 0-d array for a scalar), not booleans.
@@ -19,7 +19,7 @@ def step_function(x):
 
 
 def sigmoid(x):
-    """The sigmoid function h(x) = 1 / (1 + exp(-x)) (3.2.4).
+    """The sigmoid function (シグモイド関数) h(x) = 1 / (1 + exp(-x)) (3.2.4).
 
     x: a Python scalar or a float ndarray of any shape.
     Returns floats in [0, 1] of x's shape.
@@ -34,7 +34,7 @@ def sigmoid(x):
 
 
 def relu(x):
-    """ReLU, the rectified linear unit (3.2.7): x where x > 0, else 0.
+    """ReLU, the rectified linear unit (ReLU関数, 3.2.7): x where x > 0, else 0.
 
     x: a Python scalar or an ndarray of any shape.
     Returns numbers (not booleans) of x's shape.
@@ -46,7 +46,7 @@ def relu(x):
 
 
 def identity_function(x):
-    """The identity function (3.4.2): the output layer's activation for regression.
+    """The identity function (恒等関数, 3.4.2): the output layer's activation for regression.
 
     x: a Python scalar or an ndarray of any shape.
     Returns x unchanged.

@@ -1,4 +1,4 @@
-"""Recognising MNIST digits with a network that is already trained (3.6)."""
+"""Recognising MNIST digits with a network that is already trained (推論処理, 3.6)."""
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +28,8 @@ def init_network():
 
 
 def predict(network, x):
-    """The network's class probabilities (3.6.2): sigmoid, sigmoid, then softmax on the output.
+    """The network's class probabilities (推論処理, 3.6.2): sigmoid, sigmoid, then softmax
+    (ソフトマックス関数) on the output.
 
     network: a dict like init_network()'s.
     x: one image of shape (784,), or a batch of shape (N, 784), one image per row.
@@ -51,7 +52,8 @@ def predict(network, x):
 
 
 def batch_accuracy(network, x, t, batch_size=100):
-    """The fraction of images in x whose predicted digit equals t, predicted in batches (3.6.3).
+    """The fraction of images in x whose predicted digit equals t, predicted in batches
+    (バッチ処理, 3.6.3).
 
     network: a dict like init_network()'s.
     x: images of shape (N, 784); t: their labels, shape (N,) ints 0-9.

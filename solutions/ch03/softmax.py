@@ -3,7 +3,7 @@ import numpy as np
 
 
 def softmax(a):
-    """Softmax (3.5.1-3.5.2): y_k = exp(a_k) / sum_i exp(a_i).
+    """Softmax (ソフトマックス関数, 3.5.1-3.5.2): y_k = exp(a_k) / sum_i exp(a_i).
 
     a: a 1-D float ndarray (one sample's scores), or a 2-D batch of shape (N, K), one sample per
        row; then softmax is taken row by row.

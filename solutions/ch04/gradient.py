@@ -1,9 +1,10 @@
-"""Numerical differentiation and gradient descent (4.3-4.4)."""
+"""Numerical differentiation (数値微分) and gradient descent (勾配降下法) (4.3-4.4)."""
 import numpy as np
 
 
 def numerical_diff(f, x):
-    """The derivative of f at x by the central difference (f(x+h) - f(x-h)) / 2h, h = 1e-4 (4.3.1).
+    """Numerical differentiation (数値微分, 4.3.1): the derivative of f at x by the central
+    difference (f(x+h) - f(x-h)) / 2h, h = 1e-4.
 
     f: a function of one number returning a number; x: a Python float or int.
     Returns a float.
@@ -19,7 +20,8 @@ def numerical_diff(f, x):
 
 
 def numerical_gradient(f, x):
-    """The gradient of f at x: one central difference per element of x (4.4).
+    """The gradient (勾配) of f at x: one central difference, a partial derivative (偏微分), per
+    element of x (4.4).
 
     f: a function of the whole array x returning a number, e.g. lambda x: np.sum(x**2). It may
        also ignore its argument and read the array through another name (the book's
@@ -53,7 +55,7 @@ def numerical_gradient(f, x):
 
 
 def gradient_descent(f, init_x, lr=0.01, step_num=100):
-    """Gradient descent (4.4.1): step_num times, x <- x - lr * numerical_gradient(f, x).
+    """Gradient descent (勾配降下法, 4.4.1): step_num times, x <- x - lr * numerical_gradient(f, x).
 
     f: a function of an ndarray returning a number; init_x: the starting point, an ndarray.
     lr: the learning rate; step_num: how many steps.

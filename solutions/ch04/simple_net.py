@@ -1,4 +1,4 @@
-"""simpleNet (4.4.2): a one-layer network whose loss we differentiate numerically."""
+"""simpleNet (4.4.2): a one-layer network whose loss we differentiate numerically (数値微分)."""
 import numpy as np
 
 from ..ch03.softmax import softmax

@@ -1,9 +1,10 @@
-"""Minibatch SGD (4.5.2-4.5.3): the training loop of TwoLayerNet."""
+"""Minibatch SGD (ミニバッチ学習, 4.5.2-4.5.3): the training loop of TwoLayerNet, in epochs (エポック)."""
 import numpy as np
 
 
 def sgd_update(params, grads, lr):
-    """One step of stochastic gradient descent: params[key] -= lr * grads[key] for every key.
+    """One step of stochastic gradient descent (確率的勾配降下法, SGD, 4.5.2): params[key] -=
+    lr * grads[key] for every key, with lr the learning rate (学習率).
 
     params: a dict of float ndarrays (e.g. network.params); grads: a dict with the same keys and
     shapes; lr: the learning rate.

@@ -1,4 +1,4 @@
-"""TwoLayerNet (4.5.1): a two-layer network for MNIST, its loss, accuracy and gradients."""
+"""TwoLayerNet (2層ニューラルネットワーク, 4.5.1): its loss (損失関数), accuracy (認識精度), gradients."""
 import numpy as np
 
 from ..ch03.activations import sigmoid

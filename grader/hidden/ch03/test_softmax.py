@@ -1,6 +1,7 @@
 """Hidden checks of ch03/softmax.py: rows far apart, a batch of one, small and integer inputs."""
 import numpy as np
 
+from grader import catalog
 from grader.judge.suite import check, close, fail, show, student
 from grader.suites.ch03.test_softmax import check_vector, not_finite_key, softmax_of
 
@@ -24,7 +25,8 @@ def test_softmax_subtracts_each_rows_own_maximum():
         fail("feedback.softmax.row_max", **fields)
     if rows:
         fail(not_finite_key(FAR_ROWS[rows[0]]),
-             which=f"Row {rows[0]}, {show(FAR_ROWS[rows[0]])}, is", **fields)
+             which=catalog.text("feedback.softmax.which_row", row=rows[0],
+                                values=show(FAR_ROWS[rows[0]])), **fields)
     if np.allclose(np.sum(got, axis=0), 1.0):
         fail("feedback.softmax.wrong_axis", **fields)
     fail("feedback.softmax.batch_wrong", **fields)

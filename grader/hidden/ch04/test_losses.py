@@ -1,6 +1,7 @@
 """Hidden checks of ch04/losses.py: other shapes and dtypes, label forms, inputs left unchanged."""
 import numpy as np
 
+from grader import catalog
 from grader.judge.suite import check, close, fail, show
 from grader.suites.ch04.test_losses import (cee, check_cee, check_one_hot, check_rejects,
                                             check_sse, losses, scalar)
@@ -14,17 +15,17 @@ L5 = np.array([1, 2, 0, 0, 2])
 def test_sum_squared_error_batch_and_int_targets():
     y = np.array([[0.3, 0.2, 0.5], [0.25, 0.7, 0.05]])
     check_sse(y, np.array([[0, 0, 1], [0, 1, 0]]), 0.26749999999999996,
-              "a 2x3 batch y and integer one-hot t (0.5 times the sum over all elements)")
+              catalog.text("input.batch_2x3_int_one_hot"))
 
 
 @check("cross_entropy_error", weight=1)
 def test_cross_entropy_error_other_batches():
-    for t, text in ((L5, "a batch of 5 samples of 3 classes, t = [1, 2, 0, 0, 2]"),
-                    (np.eye(3)[L5], "a batch of 5 samples of 3 classes, "
-                                    "t = np.eye(3)[[1, 2, 0, 0, 2]] (one-hot)")):
+    for t, text in ((L5, catalog.text("input.batch5", t="[1, 2, 0, 0, 2]")),
+                    (np.eye(3)[L5], catalog.text("input.batch5",
+                                                 t="np.eye(3)[[1, 2, 0, 0, 2]] (one-hot)"))):
         check_cee(cee(Y5.copy(), t.copy(), text), 0.8501152154891651, text, Y5, t,
                   batch=True)
-    text = "a batch of one, y = [[0.25, 0.75]] and t = [1]"
+    text = catalog.text("input.batch_of_one")
     y1 = np.array([[0.25, 0.75]])
     check_cee(cee(y1.copy(), np.array([1]), text), 0.2876819391184566, text, y1,
               np.array([1]), batch=True)
@@ -55,7 +56,7 @@ def test_cross_entropy_error_mnist_sized_batch():
 @check("cross_entropy_error", weight=1)
 def test_cross_entropy_error_leaves_inputs():
     got, (y, t) = losses().cross_entropy_error.args_after(Y5.copy(), L5.copy())
-    scalar("cross_entropy_error", got, "a batch of 5", "4.2.4")
+    scalar("cross_entropy_error", got, catalog.text("input.batch5_short"), "4.2.4")
     for name, before, after in (("y", Y5, y), ("t", L5, t)):
         if not np.array_equal(before, after):
             fail("test.mutated_input", name="cross_entropy_error", before=show(before),

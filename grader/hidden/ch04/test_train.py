@@ -2,6 +2,7 @@
 sgd_update on more keys."""
 import numpy as np
 
+from grader import catalog
 from grader.judge.suite import check, close, fail, plain, scenario, show
 from grader.suites.ch04.test_train import (X_TEST, T_TEST, X_TRAIN, T_TRAIN, Watched,
                                            train_module)
@@ -37,8 +38,9 @@ def test_sgd_update_every_key():
     for key, start in params.items():
         value = after.get(key)
         if not close(value, np.full(start.shape, 0.5)):
-            fail("feedback.minibatch_sgd.sgd_wrong_value", param=key, before="all 1.0",
-                 got=show(value), expected="all 0.5")
+            fail("feedback.minibatch_sgd.sgd_wrong_value", param=key,
+                 before=catalog.text("feedback.all_equal", value=1.0),
+                 got=show(value), expected=catalog.text("feedback.all_equal", value=0.5))
 
 
 @check("minibatch_sgd", weight=1)

@@ -2,6 +2,7 @@
 and the gradient check on another tiny net."""
 import numpy as np
 
+from grader import catalog
 from grader.judge.suite import (check, close, fail, plain, raised_on, relative_error, seed,
                                 set_item, show)
 from grader.suites.ch04.test_two_layer_net import KEYS, TwoLayerNet, check_params, params_of
@@ -29,10 +30,11 @@ def test_two_layer_net_accuracy_all_or_nothing():
     x = np.random.RandomState(5).randn(6, 3)
     labels = np.argmax(np.asarray(plain(network.predict(x), "TwoLayerNet.predict")), axis=1)
     n = len(x)
-    for t, expected, case in ((labels, 1.0, f"all {n} samples right, t as labels"),
-                              (1 - labels, 0.0, f"none of {n} samples right, t as labels"),
-                              (np.eye(2)[1 - labels], 0.0,
-                               f"none of {n} samples right, t one-hot")):
+    for t, expected, case in (
+            (labels, 1.0, catalog.text("feedback.two_layer_net.case_all_labels", n=n)),
+            (1 - labels, 0.0, catalog.text("feedback.two_layer_net.case_none_labels", n=n)),
+            (np.eye(2)[1 - labels], 0.0,
+             catalog.text("feedback.two_layer_net.case_none_one_hot", n=n))):
         with raised_on(f"{case}: t = {show(t)} (TwoLayerNet(3, 4, 2))" if t.ndim == 1 else None):
             got = plain(network.accuracy(x, t), "TwoLayerNet.accuracy")
         if not close(got, expected):

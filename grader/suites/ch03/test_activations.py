@@ -4,6 +4,7 @@ Expected values were computed once from the reference solution and pasted in.
 """
 import numpy as np
 
+from grader import catalog
 from grader.judge.suite import advise, check, close, fail, raised_on, show, student
 
 X = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])
@@ -16,8 +17,8 @@ def activations():
 
 def call(name, fn, x, section, none_key="feedback.ch03.none_returned"):
     """fn(x), failing with a message of its own when x was changed or the shape is not x's."""
-    notable = (f"the Python float {x!r} (not an array)" if isinstance(x, float) else
-               f"a 2-D batch of shape {x.shape}" if np.ndim(x) == 2 else None)
+    notable = (catalog.text("input.python_float", x=repr(x)) if isinstance(x, float) else
+               catalog.text("input.batch_2d", shape=x.shape) if np.ndim(x) == 2 else None)
     with raised_on(notable):
         got, (after,) = fn.args_after(x)
     if got is None:

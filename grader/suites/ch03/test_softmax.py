@@ -4,6 +4,7 @@ Expected values were computed once from the reference solution and pasted in.
 """
 import numpy as np
 
+from grader import catalog
 from grader.judge.suite import check, close, fail, show, student
 
 BOOK_A = np.array([0.3, 2.9, 4.0])
@@ -41,7 +42,7 @@ def check_vector(a, got, expected):
         return
     fields = dict(input=show(a), got=show(got), expected=show(expected))
     if not np.all(np.isfinite(got)):
-        fail(not_finite_key(a), which="Every entry is", **fields)
+        fail(not_finite_key(a), which=catalog.text("feedback.softmax.which_every"), **fields)
     if not np.isclose(np.sum(got), 1.0):
         fail("feedback.softmax.not_normalised", total=show(np.sum(got), 10), **fields)
     fail("feedback.softmax.wrong_value", **fields)

@@ -4,6 +4,7 @@ Expected values are the book's examples (4.3-4.4) or exact derivatives of simple
 """
 import numpy as np
 
+from grader import catalog
 from grader.judge.suite import (check, close, fail, plain, raised_on, scenario, show, student,
                                 worker_function)
 
@@ -35,7 +36,7 @@ def check_diff(f, name, x, exact, second, tol):
     for kind, sign in (("forward", 1), ("backward", -1)):
         if second and close(got, exact + sign * second * H / 2, rtol=0, atol=abs(second) * H / 20):
             fail("feedback.numerical_diff.one_sided", x=x, f=name, got=show(got, 10),
-                 expected=exact, kind=kind)
+                 expected=exact, kind=catalog.text(f"feedback.difference.{kind}"))
     fail("feedback.numerical_diff.wrong_value", x=x, f=name, got=show(got, 10), expected=exact,
          tol=tol)
 
@@ -89,7 +90,8 @@ def check_gradient(got, expected, x, name, tol=1e-6):
     for kind, offset in (("forward", H), ("backward", -H)):
         if close(got, np.asarray(expected) + offset, rtol=0, atol=H / 10):
             fail("feedback.numerical_gradient.one_sided", x=show(x), f=name, got=show(got, 8),
-                 expected=show(np.asarray(expected, dtype=float)), kind=kind)
+                 expected=show(np.asarray(expected, dtype=float)),
+                 kind=catalog.text(f"feedback.difference.{kind}"))
     fail("feedback.numerical_gradient.wrong_value", x=show(x), f=name, got=show(got, 8),
          expected=show(np.asarray(expected, dtype=float)))
 
@@ -124,7 +126,8 @@ def test_numerical_gradient_matrix():
 
     # d/dW_ij of sum(W**2) * sum(W) is 2 W_ij sum(W) + sum(W**2).
     expected = 2 * W * np.sum(W) + np.sum(W ** 2)
-    with raised_on(f"the 2x3 matrix W = {' '.join(show(W).split())} (f = {name})"):
+    with raised_on(catalog.text("input.matrix", shape="2x3", W=" ".join(show(W).split()),
+                                f=name)):
         got = call_gradient(f, W.copy())
     if close(got, expected, rtol=0, atol=1e-6):
         return
@@ -142,8 +145,8 @@ def test_numerical_gradient_changes_x_itself():
     # an f must read the very array given as x, so it is built in the worker: there f is
     # lambda w: np.sum(W ** 2) with W the array passed to numerical_gradient.
     W = np.array([[1.0, -2.0], [0.5, 3.0]])
-    with raised_on(f"the 2x2 matrix W = {' '.join(show(W).split())} "
-                   "(f = lambda w: np.sum(W**2))"):
+    with raised_on(catalog.text("input.matrix", shape="2x2", W=" ".join(show(W).split()),
+                                f="lambda w: np.sum(W**2)")):
         answer = scenario("gradient_of_sum_squares_read_from_x",
                           "ch04.gradient:numerical_gradient", W, what="numerical_gradient")
     got = gradient_shaped(plain(answer, "numerical_gradient"), W)
@@ -157,7 +160,7 @@ def test_numerical_gradient_changes_x_itself():
 @check("numerical_gradient", weight=1)
 def test_numerical_gradient_integer_x():
     x = np.array([3, 4])
-    with raised_on("the integer array np.array([3, 4]) (f = x0**2 + x1**2)"):
+    with raised_on(catalog.text("input.int_array")):
         got = call_gradient(function_2, x)
     if close(got, [6.0, 8.0], rtol=0, atol=1e-6):
         return
@@ -207,11 +210,12 @@ def test_gradient_descent_learning_rates():
     too_big = descend(lr=10.0)
     if not (np.max(np.abs(too_big)) > 1e10):
         fail("feedback.gradient_descent.learning_rate", x0=show(X0), lr=10.0,
-             got=show(too_big), expected="huge numbers (it diverges, e.g. [-2.6e13, -1.3e12])")
+             got=show(too_big), expected=catalog.text("feedback.gradient_descent.diverges"))
     too_small = descend(lr=1e-10)
     if not (close(too_small, X0, rtol=0, atol=1e-6) and not np.array_equal(too_small, X0)):
         fail("feedback.gradient_descent.learning_rate", x0=show(X0), lr=1e-10,
-             got=show(too_small, 10), expected="a point that barely moved from [-3, 4]")
+             got=show(too_small, 10),
+             expected=catalog.text("feedback.gradient_descent.barely_moved"))
 
 
 @check("gradient_descent", weight=1)

@@ -6,6 +6,7 @@ and pasted in.
 import numpy as np
 
 from grader.judge.session import StudentError
+from grader import catalog
 from grader.judge.suite import check, close, fail, raised_on, show, student
 
 # The book's example outputs (4.2.1): 0.6 at the correct class 2, then 0.6 at the wrong class 7.
@@ -49,13 +50,14 @@ def check_sse(y, t, expected, text):
 
 @check("sum_squared_error", weight=3)
 def test_sum_squared_error_book_examples():
-    check_sse(Y_RIGHT.copy(), T2.copy(), 0.0975, "the book's y (0.6 at the correct class 2)")
-    check_sse(Y_WRONG.copy(), T2.copy(), 0.5975, "the book's y (0.6 at the wrong class 7)")
+    check_sse(Y_RIGHT.copy(), T2.copy(), 0.0975, catalog.text("input.book_y_right"))
+    check_sse(Y_WRONG.copy(), T2.copy(), 0.5975, catalog.text("input.book_y_wrong"))
 
 
 @check("sum_squared_error", weight=1)
 def test_sum_squared_error_zero_and_small():
-    check_sse(np.array([0.0, 1.0, 0.0]), np.array([0.0, 1.0, 0.0]), 0.0, "y equal to t")
+    check_sse(np.array([0.0, 1.0, 0.0]), np.array([0.0, 1.0, 0.0]), 0.0,
+              catalog.text("input.y_equal_t"))
     check_sse(np.array([0.5, 0.5]), np.array([1.0, 0.0]), 0.25, "y = [0.5, 0.5], t = [1, 0]")
 
 
@@ -94,9 +96,9 @@ def check_cee(got, expected, text, y, t, batch,
 
 @check("cross_entropy_error", weight=2)
 def test_cross_entropy_error_book_examples():
-    for y, expected, where in ((Y_RIGHT, 0.510825457099338, "correct class 2"),
-                               (Y_WRONG, 2.302584092994546, "wrong class 7")):
-        text = f"the book's y (0.6 at the {where}) and t one-hot at 2"
+    for y, expected, where in ((Y_RIGHT, 0.510825457099338, "input.book_y_right"),
+                               (Y_WRONG, 2.302584092994546, "input.book_y_wrong")):
+        text = catalog.text("input.and_one_hot_at_2", y=catalog.text(where))
         got = cee(y.copy(), T2.copy(), text)
         check_cee(got, expected, text, y, T2, batch=False)
 
@@ -105,16 +107,16 @@ def test_cross_entropy_error_book_examples():
 def test_cross_entropy_error_labels_like_one_hot():
     # Each call is described by its own text: the one-hot call's value is never quoted as the
     # labels call's.
-    cases = ((Y_RIGHT, 2, T2, 0.510825457099338, "the book's y and t = 2 (one sample)",
-              "the book's y and t = np.eye(10)[2] (one sample, one-hot)"),
-             (Y_BATCH, LABELS_BATCH, T_BATCH, CEE_BATCH, "a batch of 3 and t = [2, 2, 0]",
-              "a batch of 3 and t = np.eye(10)[[2, 2, 0]] (one-hot)"))
+    cases = ((Y_RIGHT, 2, T2, 0.510825457099338, catalog.text("input.book_y_label"),
+              catalog.text("input.book_y_one_hot")),
+             (Y_BATCH, LABELS_BATCH, T_BATCH, CEE_BATCH, catalog.text("input.batch3_labels"),
+              catalog.text("input.batch3_one_hot")))
     for y, labels, one_hot, expected, text, one_hot_text in cases:
         got_one_hot = cee(y.copy(), one_hot.copy(), one_hot_text)
         check_cee(got_one_hot, expected, one_hot_text, y, one_hot, batch=y.ndim == 2)
         # A single label goes as the Python int itself, as in cross_entropy_error(y, 2).
-        kind = "an int label" if np.ndim(labels) == 0 else "an int array of labels"
-        with raised_on(f"{text}, t {kind} instead of one-hot"):
+        kind = "input.int_label" if np.ndim(labels) == 0 else "input.int_labels"
+        with raised_on(catalog.text(kind, text=text)):
             got_labels = cee(y.copy(), labels if np.ndim(labels) == 0 else labels.copy(), text)
         if not close(got_labels, expected, rtol=1e-6):
             fail("feedback.cross_entropy_error.labels_differ", input=text,
@@ -124,7 +126,7 @@ def test_cross_entropy_error_labels_like_one_hot():
 
 @check("cross_entropy_error", weight=2)
 def test_cross_entropy_error_batch_mean():
-    text = "a batch of 3 samples (N = 3, 10 classes), one-hot t"
+    text = catalog.text("input.batch3_samples")
     got = cee(Y_BATCH.copy(), T_BATCH.copy(), text)
     check_cee(got, CEE_BATCH, text, Y_BATCH, T_BATCH, batch=True)
 

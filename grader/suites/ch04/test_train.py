@@ -6,6 +6,7 @@ method) to see which batches train draws and when it records accuracy.
 """
 import numpy as np
 
+from grader import catalog
 from grader.judge.suite import (check, close, fail, plain, raised_on, rng_state, scenario, seed,
                                 show, student)
 
@@ -85,8 +86,7 @@ def test_sgd_update_in_place():
     grads = {"W": np.array([[10.0, 0.0], [-10.0, 5.0]]), "b": np.array([1.0, 2.0])}
     expected = {key: before[key] - 0.1 * grads[key] for key in before}
     # In the worker: sgd_update(params, grads, 0.1), and which keys it bound to new arrays.
-    with raised_on("params and grads with the keys 'W' and 'b' (not a TwoLayerNet's 'W1', "
-                   "'b1', 'W2', 'b2'), lr=0.1"):
+    with raised_on(catalog.text("input.sgd_params")):
         answer = scenario("call_on_mapping", "ch04.train:sgd_update", dict(before), grads, 0.1,
                           what="sgd_update")
     params = plain(answer["after"], "sgd_update's params")
@@ -154,8 +154,8 @@ def test_train_history():
         fail("feedback.minibatch_sgd.acc_times", n=TRAIN_SIZE, batch=BATCH,
              per=TRAIN_SIZE / BATCH, expected_at=EXPECTED_AT, count=len(EXPECTED_AT),
              got_at=[max(i, 0) for i in after], got_count=len(history["train_acc"]))
-    for key, calls, data in (("train_acc", on_train, "the training data"),
-                             ("test_acc", on_test, "the test data")):
+    for key, calls, data in (("train_acc", on_train, catalog.text("feedback.data.train")),
+                             ("test_acc", on_test, catalog.text("feedback.data.test"))):
         values = [value for _, _, value in calls]
         if not close(np.asarray(history[key], dtype=float), values):
             fail("feedback.minibatch_sgd.acc_values", param=key, data=data,

@@ -6,6 +6,7 @@ and pasted in.
 """
 import numpy as np
 
+from grader import catalog
 from grader.judge.suite import (check, close, fail, plain, raised_on, relative_error, seed,
                                 set_item, show, student)
 
@@ -120,7 +121,7 @@ def test_two_layer_net_accuracy():
                        axis=1)
     labels[1] = (labels[1] + 1) % 3
     got_one_hot = plain(network.accuracy(x.copy(), np.eye(3)[labels]), "TwoLayerNet.accuracy")
-    with raised_on(f"t as labels, the int array {show(labels)}, instead of one-hot"):
+    with raised_on(catalog.text("input.t_labels", labels=show(labels))):
         got_labels = plain(network.accuracy(x.copy(), labels.copy()), "TwoLayerNet.accuracy")
     if close(got_one_hot, 0.75) and close(got_labels, 0.75):
         return
@@ -129,7 +130,7 @@ def test_two_layer_net_accuracy():
     if close(got_one_hot, 0.75):
         fail("feedback.two_layer_net.accuracy_labels", got_one_hot=show(got_one_hot),
              got_labels=show(got_labels), expected=0.75)
-    fail("feedback.two_layer_net.accuracy", case="3 of 4 samples right, t one-hot",
+    fail("feedback.two_layer_net.accuracy", case=catalog.text("feedback.two_layer_net.case_3_of_4"),
          got=show(got_one_hot), expected=0.75)
 
 

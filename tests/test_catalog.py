@@ -1,0 +1,205 @@
+"""Both catalogs say the same things, and `grade` speaks the language it is asked for: by
+--lang, DLFS_LANG or the locale, in its own output and in the judge's feedback alike."""
+from __future__ import annotations
+
+import json
+import os
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader import catalog, manifest
+from grader.cli import main
+from submissions import SOLUTIONS, patched_submission
+
+CATALOG = Path(catalog.__file__).parent
+GRADE = Path(sys.executable).parent / "grade"
+# Softmax without the maximum subtracted: partial marks and a feedback message from the judge.
+NO_MAX = "def softmax(a):\n    e = np.exp(a)\n    return e / np.sum(e, axis=-1, keepdims=True)\n"
+LOCALE = ("LC_ALL", "LC_MESSAGES", "LANG", "DLFS_LANG")
+
+
+def fields(template: str) -> set[tuple]:
+    """Each field with its format spec and conversion (a translation may repeat a field)."""
+    return {(name, spec, conversion or "")
+            for _, name, spec, conversion in string.Formatter().parse(template)
+            if name is not None}
+
+
+@pytest.mark.parametrize("lang", [lang for lang in catalog.LANGUAGES if lang != "en"])
+def test_every_catalog_has_the_files_keys_and_placeholders_of_english(lang):
+    english = sorted(p.name for p in (CATALOG / "en").glob("*.json"))
+    assert sorted(p.name for p in (CATALOG / lang).glob("*.json")) == english
+    for name in english:
+        en = json.loads((CATALOG / "en" / name).read_text(encoding="utf-8"))
+        other = json.loads((CATALOG / lang / name).read_text(encoding="utf-8"))
+        assert sorted(other) == sorted(en), f"{lang}/{name}: keys differ from en/{name}"
+        for key, template in en.items():
+            assert fields(other[key]) == fields(template), f"{lang}/{name}: {key}"
+            assert other[key].strip(), f"{lang}/{name}: {key} is empty"
+
+
+def test_japanese_is_japanese_and_uses_the_books_terms():
+    ja = catalog.load("ja")
+    untranslated = [k for k, v in ja.items() if v.isascii() and v != catalog.load("en")[k]]
+    assert not untranslated
+    text = "\n".join(ja.values())
+    for term in ("ステップ関数", "シグモイド関数", "ReLU関数", "恒等関数", "ソフトマックス関数",
+                 "2乗和誤差", "交差エントロピー誤差", "one-hot表現", "数値微分", "勾配降下法",
+                 "学習率", "ミニバッチ", "エポック", "認識精度"):
+        assert term in text, term
+
+
+def test_english_titles_are_the_manifests():
+    for exercise in manifest.EXERCISES:
+        assert catalog.load("en")[f"title.{exercise.id}"] == exercise.title
+
+
+def _env(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in LOCALE}
+    return {**env, **values}
+
+
+def has(output: str, *phrases: str) -> bool:
+    """Every phrase is in output, wherever the report wrapped its lines."""
+    flat = "".join(output.split())
+    return all("".join(phrase.split()) in flat for phrase in phrases)
+
+
+def _grade(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(GRADE), *args], capture_output=True, text=True, timeout=300,
+                          env=_env(**env))
+
+
+def test_dlfs_lang_ja_grades_in_japanese_feedback_from_the_judge_included(tmp_path):
+    submission = patched_submission(tmp_path, {"ch03/softmax.py": NO_MAX})
+    done = _grade("run", "softmax", "relu", "--target", str(submission), DLFS_LANG="ja")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "演習" in out and "状態" in out  # the table header
+    assert "合格" in out and "一部合格" in out  # relu passes, softmax half does
+    # The judge's own message, rendered in its subprocess: it got the language.
+    assert has(out, "np.exp の前に a の最大値を引いてください", "(3.5.2)")
+    assert "合計:" in out and "total:" not in out
+    assert "returned" not in out and "passed" not in out
+
+
+def test_lang_en_overrides_dlfs_lang(tmp_path):
+    submission = patched_submission(tmp_path, {"ch03/softmax.py": NO_MAX})
+    done = _grade("--lang", "en", "run", "softmax", "--target", str(submission),
+                  DLFS_LANG="ja")
+    assert done.returncode == 0, done.stderr
+    assert has(done.stdout, "subtract the maximum of a before np.exp", "partial")
+    assert "最大値" not in done.stdout
+
+
+def test_lang_ja_reaches_the_judge_through_an_english_environment(tmp_path):
+    submission = patched_submission(tmp_path, {"ch03/softmax.py": NO_MAX})
+    done = _grade("--lang", "ja", "run", "softmax", "--target", str(submission),
+                  DLFS_LANG="en", LANG="en_US.UTF-8")
+    assert done.returncode == 0, done.stderr
+    assert has(done.stdout, "np.exp の前に a の最大値を引いてください", "一部合格")
+
+
+def test_lang_ja_overrides_an_english_environment(monkeypatch):
+    monkeypatch.setenv("DLFS_LANG", "en")
+    result = CliRunner().invoke(main, ["--lang", "ja", "hint", "softmax"])
+    assert result.exit_code == 0
+    assert "softmax のヒント (3.5.2、ソフトマックス関数)" in result.output
+    assert "本の 3.5.2 節を読み直してください" in result.output
+    again = CliRunner().invoke(main, ["hint", "softmax"])  # no --lang: the environment again
+    assert "Hint for softmax" in again.output
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({"LANG": "ja_JP.UTF-8"}, "ja"),
+    ({"LC_MESSAGES": "ja_JP.eucJP", "LANG": "en_US.UTF-8"}, "ja"),
+    ({"LC_ALL": "C", "LANG": "ja_JP.UTF-8"}, "en"),  # LC_ALL wins, as in POSIX
+    ({"LANG": "fr_FR.UTF-8"}, "en"),  # a language the kit does not speak: English, silently
+    ({"DLFS_LANG": "en", "LANG": "ja_JP.UTF-8"}, "en"),  # DLFS_LANG before the locale
+    ({}, "en"),
+])
+def test_language_falls_back_from_dlfs_lang_to_the_locale(monkeypatch, capsys, env, expected):
+    for name in LOCALE:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert catalog.language() == expected
+    assert capsys.readouterr().err == ""
+
+
+def test_locale_fallback_reaches_the_cli():
+    done = _grade("hint", "relu", LANG="ja_JP.UTF-8")
+    assert done.returncode == 0, done.stderr
+    assert "relu のヒント" in done.stdout and "ReLU関数" in done.stdout
+
+
+def test_unknown_language_falls_back_to_english_with_one_line_of_notice():
+    done = _grade("run", "relu", "--target", str(SOLUTIONS), DLFS_LANG="klingon")
+    assert done.returncode == 0, done.stderr
+    assert "passed" in done.stdout
+    notices = [line for line in done.stderr.splitlines() if "DLFS_LANG=klingon" in line]
+    assert len(notices) == 1, done.stderr  # the judge got "en", so it did not repeat it
+    assert "showing English" in notices[0] and "ja" in notices[0]
+
+
+def test_unknown_lang_option_is_a_usage_error_naming_the_choices():
+    result = CliRunner().invoke(main, ["--lang", "fr", "list"])
+    assert result.exit_code == 2
+    assert "'fr' is not one of" in result.output and "'ja'" in result.output
+
+
+def test_help_is_japanese_when_asked():
+    top = CliRunner().invoke(main, ["--lang", "ja", "--help"])
+    assert "演習 (3章と4章) を採点します" in top.output
+    assert "すべての演習を本の順に" in top.output  # `list` in the command list
+    run = CliRunner().invoke(main, ["--lang", "ja", "run", "--help"])
+    assert "各チェックを止めるまでの秒数" in run.output
+    english = CliRunner().invoke(main, ["--lang", "en", "run", "--help"])
+    assert "Seconds each check may run" in english.output
+
+
+def test_every_student_option_has_help_in_every_language():
+    for lang in catalog.LANGUAGES:
+        catalog.choose(lang)
+        try:
+            from grader.cli import localise
+            localise(main)
+            for name in ("run", "list", "hint", "submit"):
+                command = main.commands[name]
+                assert command.help and command.short_help, (lang, name)
+                for param in command.params:
+                    if param.param_type_name == "option" and not param.hidden:
+                        assert param.help, (lang, name, param.name)
+        finally:
+            catalog.choose(None)
+            localise(main)
+
+
+def test_japanese_feedback_wraps_by_terminal_columns():
+    from grader.reporters.text import _indent
+    catalog.choose("ja")
+    try:
+        message = catalog.text("feedback.softmax.no_max_subtraction", input="[1010, 1000, 990]",
+                               got="[nan nan nan]", expected="[1.0 4.5e-05 2.1e-09]")
+    finally:
+        catalog.choose(None)
+    lines = _indent(message).splitlines()
+    assert len(lines) > 1
+    assert all(catalog.columns(line) <= 4 + 96 for line in lines)
+    assert "".join(line.strip() for line in lines).replace(" ", "") == message.replace(" ", "")
+    assert any("[1010," in line for line in lines)  # code is not split inside a token
+
+
+def test_no_wrapped_japanese_line_is_too_wide_or_starts_with_punctuation():
+    from grader.reporters.text import _wrap
+    for key, template in catalog.load("ja").items():
+        for paragraph in template.splitlines():
+            for line in _wrap(paragraph):
+                # Closing punctuation may hang one character (two columns) over.
+                assert catalog.columns(line) <= 96 or " " not in line.strip(), (key, line)
+                assert not line.startswith(("、", "。")), (key, line)
