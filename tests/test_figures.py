@@ -133,3 +133,22 @@ def test_a_looping_or_missing_function_leaves_the_rest_of_its_figure(tmp_path):
             "NotImplementedError") in result.output
     pixels(tmp_path / "plots" / "activations.png")  # step and ReLU still drawn
     pixels(tmp_path / "plots" / "gradient.png")  # the arrows still drawn
+
+
+def test_japanese_figures_have_every_glyph(tmp_path):
+    """`grade --lang ja plot` in a real process: matplotlib warns of each glyph no font has, and
+    none may be missing. With a CJK font the titles are Japanese (the picture differs from the
+    English one); without, they fall back to English."""
+    import subprocess
+    import sys
+    pictures = {}
+    for lang in ("en", "ja"):
+        done = subprocess.run([sys.executable, "-m", "grader.cli", "--lang", lang, "plot",
+                               "sigmoid", "--target", str(SOLUTIONS), "--out",
+                               str(tmp_path / lang)], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert "missing from" not in done.stderr, done.stderr  # "Glyph ... missing from font"
+        pictures[lang] = pixels(tmp_path / lang / "activations.png")
+    differs = pictures["en"].shape != pictures["ja"].shape or \
+        not np.array_equal(pictures["en"], pictures["ja"])
+    assert differs == (cjk_font() is not None)

@@ -20,7 +20,17 @@ def cjk_font() -> str | None:
     """The family name of an installed font that has Japanese glyphs, or None."""
     from matplotlib import font_manager
     installed = {font.name for font in font_manager.fontManager.ttflist}
-    return next((family for family in CJK_FAMILIES if family in installed), None)
+    found = next((family for family in CJK_FAMILIES if family in installed), None)
+    if found is None:  # matplotlib's font cache predates the font: look on the system itself
+        for path in font_manager.findSystemFonts():
+            if any(mark in path for mark in ("CJK", "IPA", "Takao", "VL-Gothic", "Droid")):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        installed = {font.name for font in font_manager.fontManager.ttflist}
+        found = next((family for family in CJK_FAMILIES if family in installed), None)
+    return found
 
 
 def needs_cjk(text: str) -> bool:
