@@ -107,6 +107,16 @@ class StudentFunction:
         answer = self._request(args, kwargs, return_args=True)
         return plain(answer["result"], self.name), answer["args"]
 
+    def defaults(self) -> list:
+        """The default values of its parameters (a class: of its __init__), as a list."""
+        target: Any = self.target
+        if self.name[:1].isupper():
+            target = _session().request({"op": "getattr", "target": target, "name": "__init__"},
+                                        f"{self.name}.__init__")
+        found = _session().request({"op": "getattr", "target": target, "name": "__defaults__"},
+                                   f"the default arguments of {self.name}")
+        return list(plain(found, self.name) or ())
+
     def warnings(self, *args, **kwargs) -> tuple[Any, list[str]]:
         """(the result, the messages of the warnings the call raised, numpy's included)."""
         answer = self._request(args, kwargs, warnings=True)
@@ -238,3 +248,12 @@ def relative_error(a: object, b: object) -> float:
     a_array, b_array = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return float(np.max(np.abs(a_array - b_array)
                         / np.maximum(1e-8, np.abs(a_array) + np.abs(b_array))))
+
+
+def check_defaults(function: StudentFunction, expected: list, section: str) -> None:
+    """The function keeps the defaults the stub's signature gives (the book's values)."""
+    got = function.defaults()
+    if len(got) != len(expected) or any(not close(g, e) if isinstance(e, float) else g != e
+                                        for g, e in zip(got, expected)):
+        fail("feedback.defaults_changed", name=function.name, got=show(got),
+             expected=show(expected), section=section)

@@ -2,7 +2,7 @@
 set, other slices of the test set and the default batch size."""
 import numpy as np
 
-from grader.judge.suite import check, fail, show, student
+from grader.judge.suite import check, check_defaults, fail, show, student
 from grader.suites.ch03.test_mnist_inference import (  # noqa: F401 (pytest fixtures)
     TEST_ACCURACY, check_accuracy, fresh, mnist, weights)
 
@@ -36,6 +36,7 @@ def test_batch_accuracy_default_batch_size(weights, mnist):
         fail("feedback.mnist_inference.wrong_accuracy", input="x_test, t_test", batch_size=100,
              got=show(got), expected=TEST_ACCURACY, correct=round(TEST_ACCURACY * 10000),
              n=10000)
+    check_defaults(student("ch03.mnist_inference").batch_accuracy, [100], "3.6.3")
 
 
 @check("mnist_inference", weight=1)

@@ -2,7 +2,8 @@
 dtypes, integer starting points."""
 import numpy as np
 
-from grader.judge.suite import check, close, fail, show, student, worker_function
+from grader.judge.suite import (check, check_defaults, close, fail, show, student,
+                                worker_function)
 from grader.suites.ch04.test_gradient import (call_gradient, call_gradient_args_after,
                                               check_diff, check_gradient)
 
@@ -63,3 +64,4 @@ def test_gradient_descent_integer_start_and_matrix():
     if not close(got, expected, rtol=0, atol=1e-7):
         fail("feedback.gradient_descent.step_num", x0=show(start), steps=3, got=show(got),
              expected=show(expected))
+    check_defaults(student("ch04.gradient").gradient_descent, [0.01, 100], "4.4.1")

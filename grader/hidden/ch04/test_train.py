@@ -3,7 +3,7 @@ sgd_update on more keys."""
 import numpy as np
 
 from grader import catalog
-from grader.judge.suite import check, close, fail, plain, scenario, show
+from grader.judge.suite import check, check_defaults, close, fail, plain, scenario, show, student
 from grader.suites.ch04.test_train import (X_TEST, T_TEST, X_TRAIN, T_TRAIN, Watched,
                                            train_module)
 
@@ -54,3 +54,4 @@ def test_train_batch_larger_than_the_data():
 def test_train_uneven_epochs():
     # 250 samples, batch_size 50: an epoch is 5 iterations; 23 iterations record at 0, 5, ..., 20.
     check_times(250, 50, 23, 1, [0, 5, 10, 15, 20])
+    check_defaults(student("ch04.train").train, [10000, 100, 0.1, None], "4.5.2")

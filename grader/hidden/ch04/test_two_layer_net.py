@@ -3,8 +3,8 @@ and the gradient check on another tiny net."""
 import numpy as np
 
 from grader import catalog
-from grader.judge.suite import (check, close, fail, plain, raised_on, relative_error, seed,
-                                set_item, show)
+from grader.judge.suite import (check, check_defaults, close, fail, plain, raised_on,
+                                relative_error, seed, set_item, show, student)
 from grader.suites.ch04.test_two_layer_net import KEYS, TwoLayerNet, check_params, params_of
 
 
@@ -21,6 +21,7 @@ def test_two_layer_net_other_sizes_and_batch_of_one():
     if not close(got.sum(axis=1), [1.0], rtol=1e-9):
         fail("feedback.two_layer_net.predict_not_softmax", sizes="784, 100, 10",
              sums=show(got.sum(axis=1)))
+    check_defaults(student("ch04.two_layer_net").TwoLayerNet, [0.01], "4.5.1")
 
 
 @check("two_layer_net", weight=1)
