@@ -106,7 +106,11 @@ def _cosmic_ray(module: str, work: Path) -> list[dict]:
 def _cosmic_ray_source(module: str, mutation) -> str:
     from cosmic_ray.mutating import mutate_code
     from cosmic_ray.plugins import get_operator
-    operator = get_operator(mutation.operator_name)(None)
+    kind = get_operator(mutation.operator_name)
+    try:
+        operator = kind()
+    except TypeError:  # some operators take the Python version they mutate for
+        operator = kind(None)
     original = (ROOT / "solutions" / module).read_text(encoding="utf-8")
     return mutate_code(original, operator, mutation.occurrence)
 
@@ -141,8 +145,8 @@ def _source_of(mutant: dict) -> str:
         return _cosmic_ray_source(mutant["module"], SimpleNamespace(
             operator_name=mutant["operator"], occurrence=mutant["occurrence"]))
     original = (ROOT / "solutions" / mutant["module"]).read_text(encoding="utf-8")
-    return next(m.source for m in numpy_mutants(original) if (m.operator, m.line, m.occurrence)
-                == (mutant["operator"], mutant["line"], mutant["occurrence"]))
+    return next(m.source for m in numpy_mutants(original)
+                if (m.operator, m.occurrence) == (mutant["operator"], mutant["occurrence"]))
 
 
 def recheck(mutants: list[dict]) -> None:
@@ -165,7 +169,8 @@ def recheck(mutants: list[dict]) -> None:
 
 
 def _key(mutant: dict) -> str:
-    return f"{mutant['module']}:{mutant['line']}:{mutant['operator']}:{mutant['occurrence']}"
+    """Names a mutant across edits that move lines (docstrings): the operator's occurrence."""
+    return f"{mutant['module']}:{mutant['operator']}:{mutant['occurrence']}"
 
 
 def main() -> int:
@@ -227,7 +232,7 @@ def report(mutants: list[dict], equivalent: dict[str, str], out: Path, outside: 
     lines.append(f"{'all':<26} mutants {total:4d}  killed {killed:4d}  equivalent {same:3d}  "
                  f"survived {total - killed - same:3d}  score {100 * score:.1f} %")
     lines.append("")
-    lines += [f"survivor {_key(m)}\n    {m['diff'].replace(chr(10), chr(10) + '    ')}"
+    lines += [f"survivor {_key(m)} (line {m['line']})\n    {m['diff'].replace(chr(10), chr(10) + '    ')}"
               for m in survivors]
     lines += [f"equivalent {key}: {why}" for key, why in equivalent.items()]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")

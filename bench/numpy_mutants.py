@@ -134,7 +134,7 @@ def mutants(source: str) -> Iterator[Mutant]:
     functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
     inside = {id(n) for f in functions for n in ast.walk(f)}
     baseline = ast.unparse(tree)
-    counts: dict[tuple[str, int], int] = {}
+    counts: dict[str, int] = {}  # per operator, in tree order: stable when lines move
     for index, node in enumerate(ast.walk(tree)):
         if id(node) not in inside:
             continue
@@ -145,6 +145,6 @@ def mutants(source: str) -> Iterator[Mutant]:
             if text == baseline:
                 continue
             line = getattr(node, "lineno", 0)
-            occurrence = counts.get((operator, line), 0)
-            counts[(operator, line)] = occurrence + 1
+            occurrence = counts.get(operator, 0)
+            counts[operator] = occurrence + 1
             yield Mutant(operator, occurrence, line, before, after, text + "\n")
