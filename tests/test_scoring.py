@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 import click
 import pytest
 
-from grader import manifest
+from grader import catalog, manifest
 from grader.grading import blocking_prerequisite, likely_cause
 from grader.reporters import render
 from grader.results import (STATUSES, RunResult, blocked, build_exercise, exercise_status,
@@ -252,7 +252,8 @@ def test_junit_counts_failures_errors_and_a_blocked_exercise():
     assert failure.get("message") == "overflow" and failure.text == "overflow\nmore"
     net = suites["three_layer_net"]
     assert net.get("failures") == "1" and \
-        net.find("testcase/failure").get("message") == "blocked by sigmoid"
+        net.find("testcase/failure").get("message") == catalog.text("blocked.by",
+                                                                    prerequisite="sigmoid")
     assert root.get("tests") == "5" and root.get("failures") == "3" and root.get("errors") == "1"
 
 
