@@ -6,7 +6,7 @@ grade: sigmoid
 also: three_layer_net
 hidden: yes
 timeout: 3
-within: 15
+charged_at_once: yes
 unconfined: yes
 """
 def identity_function(x):

@@ -3,7 +3,7 @@ zero: softmax
 status: timeout
 expect: longer than
 timeout: 2
-within: 20
+charged_at_once: yes
 unconfined: yes
 """
 def softmax(a):
