@@ -241,6 +241,20 @@ def test_text_report_has_a_row_per_exercise_and_the_first_problem():
     assert "overflow" in verbose and "took too long" in verbose
 
 
+def test_the_capstone_report_calls_train_and_test_far_apart_only_when_they_are():
+    capstone = manifest.BY_ID[manifest.CAPSTONE]
+
+    def report(train: float, test: float) -> str:
+        records = {"accuracy": test, "threshold": 0.93, "seconds": 10.0,
+                   "history": {"loss": [0.3], "train_acc": [0.5, train], "test_acc": [0.5, test]}}
+        final = build_exercise(capstone, [check("passed", 1, capstone.id, records=records)])
+        return click.unstyle(render(RunResult([final], 10.0, "/x"), "text"))
+    close_together = report(0.9476, 0.9455)  # the reference's last epoch
+    assert "train accuracy 0.9476, test accuracy 0.9455" in close_together
+    assert "far apart" not in close_together and "overfitting" not in close_together
+    assert "far apart" in report(0.9990, 0.9350)
+
+
 def test_junit_counts_failures_errors_and_a_blocked_exercise():
     root = ET.fromstring(render(sample_run(), "junit").split("\n", 1)[1])
     suites = {s.get("name"): s for s in root.findall("testsuite")}
