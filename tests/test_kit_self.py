@@ -104,3 +104,36 @@ def test_reference_solutions_are_not_importable_from_the_installed_kit(tmp_path)
     probe = subprocess.run([sys.executable, "-c", "import solutions"], cwd=tmp_path,
                            capture_output=True, text=True)
     assert probe.returncode != 0 and "No module named 'solutions'" in probe.stderr
+
+
+def test_the_reference_train_runs_one_forward_pass_per_iteration():
+    """The reference is the example students time their own against: its train takes each
+    batch's loss from the forward pass the gradient already ran (last_loss), the loss before
+    that iteration's update, and runs predict only for the accuracy once per epoch."""
+    import numpy as np
+    from solutions.ch04.losses import cross_entropy_error
+    from solutions.ch04.train import train
+    from solutions.ch04.two_layer_net import TwoLayerNet
+
+    rng = np.random.default_rng(0)
+    x, labels = rng.standard_normal((50, 4)), rng.integers(0, 3, 50)
+    t = np.eye(3)[labels]
+    np.random.seed(0)
+    network = TwoLayerNet(4, 8, 3, weight_init_std=0.5)
+    predicted, expected = [], []
+    predict, gradient = network.predict, network.gradient
+
+    def watched_predict(rows):
+        predicted.append(len(rows))
+        return predict(rows)
+
+    def watched_gradient(rows, targets):  # the loss before the update, by the book's formula
+        expected.append(cross_entropy_error(predict(rows), targets))
+        return gradient(rows, targets)
+
+    network.predict, network.gradient = watched_predict, watched_gradient
+    history = train(network, x, t, x[:20], t[:20], iters_num=25, batch_size=10,
+                    learning_rate=0.5, seed=1)
+    # accuracy at i = 0, 5, ..., 20 on the training and the test data; no other forward pass
+    assert predicted == [50, 20] * 5, predicted
+    assert np.allclose(history["loss"], expected, rtol=1e-9, atol=0), (history["loss"], expected)

@@ -23,13 +23,16 @@ def train(network, x_train, t_train, x_test, t_test, iters_num=10000, batch_size
           learning_rate=0.1, seed=None):
     """Train network by minibatch SGD, the book's train_neuralnet.py as a function (4.5.2-4.5.3).
 
-    network: a TwoLayerNet (anything with params, gradient, loss and accuracy).
+    network: a TwoLayerNet (anything with params, gradient, last_loss and accuracy).
     x_train (N, D), t_train one-hot (N, K); x_test, t_test the same for the test data.
     Each of the iters_num iterations draws batch_size row numbers with
     rng.choice(train_size, batch_size) from rng = np.random.default_rng(seed), made once
     before the loop (not the global np.random), takes the gradient of that batch with
-    network.gradient (backpropagation, fast), updates with sgd_update, then appends
-    network.loss of the batch to history["loss"].
+    network.gradient (backpropagation, fast), updates with sgd_update, then appends the loss
+    of the batch to history["loss"]: network.last_loss, which network.gradient computed in
+    its own forward pass. (The book calls network.loss(x_batch, t_batch) there instead: a
+    second forward pass, after the update, that makes training about a third slower. It is
+    accepted too.)
     At iteration i (counting from 0) whenever i % iter_per_epoch == 0, with
     iter_per_epoch = max(train_size / batch_size, 1), it appends network.accuracy on all the
     training data and on all the test data to history["train_acc"] and history["test_acc"].

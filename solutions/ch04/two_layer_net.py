@@ -74,6 +74,8 @@ class TwoLayerNet:
         """The gradients of loss(x, t) by backpropagation, as a dict like numerical_gradient's.
 
         x: (N, input_size); t: one-hot (N, output_size).
+        Also keeps loss(x, t) in self.last_loss, from this same forward pass: the loss of the
+        batch before the update, so that train need not run a second forward pass for it.
         """
         W1, W2 = self.params["W1"], self.params["W2"]
         b1, b2 = self.params["b1"], self.params["b2"]
@@ -85,6 +87,8 @@ class TwoLayerNet:
         a2 = np.dot(z1, W2) + b2
         y = softmax(a2)
 
+        # the cross-entropy error of this batch (4.2.2), as loss(x, t) would give it
+        self.last_loss = -np.sum(t * np.log(y + 1e-7)) / batch_num
         dy = (y - t) / batch_num
         grads["W2"] = np.dot(z1.T, dy)
         grads["b2"] = np.sum(dy, axis=0)
