@@ -29,7 +29,7 @@ def main() -> None:
     env = dict(os.environ)
     suites = [str(p) for p in sorted((ROOT / "grader" / "suites").glob("ch0*/test_*.py"))
               if p.name != "test_mnist_final.py"]
-    bare = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *suites]
+    bare = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", *suites]
     graded = [sys.executable, "-m", "grader.cli", "run", "--target", "solutions",
               "--skip-final", "--format", "json", "--output", os.devnull]
     bare_times, grade_times = [], []

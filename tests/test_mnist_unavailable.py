@@ -1,13 +1,12 @@
 """MNIST that cannot be had is the kit's fault, never the student's: grading ends as a kit error
 (exit status 2, the loader's whole message in the results), `grade list` downloads nothing, and
 `grade release` still proves every stub not started. "Offline" here: DLFS_MNIST_DIR is an empty
-folder, the cache is empty and the only mirror is a local server (closed, or one that records
-what it is asked and answers 404): nothing reaches the internet.
+folder, the cache is empty and the only mirror is a local server that records what it is asked
+and answers 404: nothing reaches the internet.
 """
 from __future__ import annotations
 
 import json
-import socket
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,21 +23,42 @@ from grader.runner import KitError, RunOptions, run_suites
 from submissions import EXERCISES, ROOT, SOLUTIONS
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+class Recorder:
+    """A local mirror that answers 404 to everything and remembers what it was asked."""
+
+    def __init__(self):
+        self.requests: list[str] = []
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                recorder.requests.append(self.path)
+                self.send_error(404)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/mnist/"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 @pytest.fixture
 def offline(tmp_path, monkeypatch):
-    """No MNIST anywhere, and a mirror on a closed port."""
+    """No MNIST anywhere, and a mirror that has none either (404 at once: a closed port would be
+    retried with backoff, seconds of waiting that show nothing more)."""
     (tmp_path / "no-mnist").mkdir()
     monkeypatch.setenv("DLFS_MNIST_DIR", str(tmp_path / "no-mnist"))
     monkeypatch.setenv("DLFS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("DLFS_MNIST_MIRRORS", f"http://127.0.0.1:{closed_port()}/mnist/")
+    recorder = Recorder()
+    monkeypatch.setenv("DLFS_MNIST_MIRRORS", recorder.url)
     assert not on_this_machine()
-    return tmp_path
+    yield recorder
+    recorder.close()
 
 
 def loader_message() -> str:
@@ -48,8 +68,8 @@ def loader_message() -> str:
     return str(caught.value)
 
 
-def test_grading_without_mnist_is_a_kit_error_with_the_loaders_whole_message(offline):
-    output = offline / "results.json"
+def test_grading_without_mnist_is_a_kit_error_with_the_loaders_whole_message(offline, tmp_path):
+    output = tmp_path / "results.json"
     result = CliRunner().invoke(main, ["run", "mnist_inference", "--target", str(SOLUTIONS),
                                        "--format", "json", "--output", str(output)])
     assert result.exit_code == 2, result.output
@@ -69,47 +89,18 @@ def test_the_judge_reports_its_own_mnist_failure_as_a_kit_error(offline):
     assert loader_message() in str(caught.value), str(caught.value)
 
 
-class Recorder:
-    """A local mirror that answers 404 to everything and remembers what it was asked."""
-
-    def __init__(self):
-        self.requests: list[str] = []
-        recorder = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                recorder.requests.append(self.path)
-                self.send_error(404)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/mnist/"
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def test_grade_list_without_mnist_downloads_nothing_and_says_not_run(offline, monkeypatch):
-    recorder = Recorder()
-    monkeypatch.setenv("DLFS_MNIST_MIRRORS", recorder.url)
-    try:
-        result = CliRunner().invoke(main, ["list", "--target", str(EXERCISES)])
-    finally:
-        recorder.close()
+def test_grade_list_without_mnist_downloads_nothing_and_says_not_run(offline):
+    result = CliRunner().invoke(main, ["list", "--target", str(EXERCISES)])
     assert result.exit_code == 0, result.output
-    assert recorder.requests == [], f"grade list tried to download: {recorder.requests}"
+    assert offline.requests == [], f"grade list tried to download: {offline.requests}"
     rows = {line.split()[0]: line for line in result.stdout.splitlines() if line.strip()}
     assert rows["mnist_inference"].endswith(catalog.text("status.not_run")), result.stdout
     assert rows["softmax"].endswith(catalog.text("status.not_started")), result.stdout
 
 
-def test_release_without_mnist_still_proves_every_stub_not_started(offline):
+def test_release_without_mnist_still_proves_every_stub_not_started(offline, tmp_path):
     said: list[str] = []
-    files = build_release(ROOT, offline / "student-kit", verify_venv=False, say=said.append)
+    files = build_release(ROOT, tmp_path / "student-kit", verify_venv=False, say=said.append)
     assert Path("exercises/ch03/mnist_inference.py") in files
     assert any("MNIST cannot be loaded here" in line and "mnist_inference" in line
                for line in said), said
