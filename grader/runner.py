@@ -132,6 +132,9 @@ def _run_judge(suites: list[str], exercises: list[str], options: RunOptions) -> 
     env.update({"DLFS_JUDGE": str(private / "judge.json"), "PYTHONDONTWRITEBYTECODE": "1",
                 "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "DLFS_LANG": catalog.language()})
     known = reaper.children()
+    # Orphans come back here: killed without its cleanup (SIGTERM to grade), the judge leaves the
+    # worker's processes to be reparented, and unconfined a daemon the code started is one.
+    reaper.become_subreaper()
     try:
         with open(private / "judge.log", "wb") as log:
             process = subprocess.Popen(

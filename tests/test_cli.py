@@ -130,25 +130,45 @@ def test_a_module_linked_to_the_reference_is_not_graded(tmp_path):
     assert exercise["score"] == 0, exercise
 
 
-def test_a_terminated_grade_leaves_no_child_running(tmp_path):
+# A check that loops after starting a daemon (double fork, its own session, deaf to SIGTERM).
+LOOP_AFTER_A_DAEMON = """
+def softmax(a):
+    import os, signal, time
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            while True:
+                time.sleep(0.1)
+        os._exit(0)
+    while True:
+        pass
+"""
+
+
+# Unconfined, nothing but the kit's own cleanup stops them: no PID namespace dies with grade.
+@pytest.mark.parametrize("sandbox, stop", [("auto", "SIGTERM"), ("none", "SIGTERM"),
+                                           ("none", "SIGINT")])
+def test_a_terminated_grade_leaves_no_child_running(tmp_path, sandbox, stop):
     import signal
     import subprocess
     import sys
     import time
     from submissions import worker_processes
-    submission = patched_submission(tmp_path, {"ch03/softmax.py": (
-        "def softmax(a):\n    while True:\n        pass\n")})
+    submission = patched_submission(tmp_path, {"ch03/softmax.py": LOOP_AFTER_A_DAEMON})
     running = set(worker_processes())
     grade = subprocess.Popen([sys.executable, "-m", "grader.cli", "run", "softmax",
-                              "--target", str(submission), "--timeout", "60"],
+                              "--target", str(submission), "--timeout", "60",
+                              "--sandbox", sandbox],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while not set(worker_processes()) - running:
         assert time.monotonic() < deadline and grade.poll() is None, "the worker never started"
         time.sleep(0.05)
-    time.sleep(1.0)  # the check is looping now
-    grade.send_signal(signal.SIGTERM)
-    assert grade.wait(timeout=10) == 128 + signal.SIGTERM
+    time.sleep(1.0)  # the check is looping now, its daemon started
+    grade.send_signal(getattr(signal, stop))  # SIGINT: Ctrl-C
+    code = grade.wait(timeout=10)
+    assert code == (128 + signal.SIGTERM if stop == "SIGTERM" else 1), code
     for _ in range(50):
         if not set(worker_processes()) - running:
             return

@@ -1,9 +1,10 @@
 """Nothing a submission starts outlives a grading run.
 
 Under bubblewrap the worker has its own PID namespace: killing it kills all it started. Without
-it, on Linux, the judge and the worker's zygote are child subreapers, so a process that
+it, on Linux, grade, the judge and the worker's zygote are child subreapers, so a process that
 double-forks or calls setsid comes back to them as a child when its parent dies, and is killed
-with SIGKILL (which it cannot ignore). Elsewhere, the worker's process group is killed.
+with SIGKILL (which it cannot ignore): by grade too when the judge was killed before its own
+cleanup could run. Elsewhere, the worker's process group is killed.
 """
 from __future__ import annotations
 

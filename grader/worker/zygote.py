@@ -16,7 +16,8 @@ import socket
 import time
 
 from . import wire
-from .processes import PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, children, prctl
+from .processes import (PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, PR_SET_PDEATHSIG, children,
+                        prctl)
 from .session import Session
 
 CONTROL_FD_ENV = "DLFS_WORKER_FD"  # the control socket the judge handed down
@@ -86,8 +87,15 @@ def main() -> None:
         if request["op"] == "session":
             ours, theirs = socket.socketpair()
             gc.freeze()  # the session's collections leave the zygote's pages shared
+            zygote = os.getpid()
             child = os.fork()
             if child == 0:
+                # Killed with the zygote, however it dies: unconfined, nothing else would stop a
+                # session whose judge was killed (a fork does not inherit the zygote's own
+                # parent-death signal). Checked after, in case the zygote died in between.
+                prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+                if os.getppid() != zygote:
+                    os._exit(1)
                 control.close()
                 ours.close()
                 os.setsid()
