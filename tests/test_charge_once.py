@@ -128,6 +128,7 @@ def test_grade_batch_charges_once_by_default(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.needs_mnist
 def test_the_capstone_is_charged_once_too(tmp_path):
     """A `train` that draws the same batch every iteration fails minibatch_sgd and leaves the
     capstone short of its threshold; with the reference train in place the student's own

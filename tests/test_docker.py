@@ -115,6 +115,7 @@ def build(image: Path, venv: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
+@pytest.mark.needs_mnist
 def test_the_recipes_steps_build_a_kit_that_grades_a_mounted_folder(tmp_path):
     image = tmp_path / "image"
     subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True)

@@ -191,6 +191,7 @@ def test_the_release_refuses_an_unknown_visibility(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.needs_mnist
 def test_setup_sh_installs_the_kit_in_a_fresh_venv_that_grades(built, tmp_path):
     """setup.sh's Python steps as Gradescope runs them (apt-get left out): a new venv, the kit
     installed with pip, MNIST fetched and verified; then run_autograder with that venv."""

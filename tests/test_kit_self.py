@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT))  # so exercises.* and solutions.* import as packag
 
 
 @pytest.mark.slow  # trains the capstone
+@pytest.mark.needs_mnist
 def test_reference_solutions_score_full_marks(tmp_path):
     code, results = grade_json(SOLUTIONS)
     assert code == 0

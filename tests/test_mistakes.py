@@ -9,6 +9,7 @@ import pytest
 
 from submissions import by_id, grade_json, messages, patched_submission, read_fixture
 
+from grader import manifest
 from grader.judge.sandbox import bwrap_problem
 
 MISTAKES = sorted((Path(__file__).parent / "mistakes").glob("*/*.py"))
@@ -24,7 +25,7 @@ def _cases():
         slow = exercise == "mnist_final" or exercise in seen
         seen.add(exercise)
         marks = [pytest.mark.slow] if slow else []
-        if exercise in ("mnist_inference", "mnist_final"):
+        if manifest.BY_ID[exercise].uses_mnist:
             marks.append(pytest.mark.needs_mnist)
         yield pytest.param(path, marks=marks,
                            id=f"{exercise}/{path.stem}")

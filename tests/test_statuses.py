@@ -69,6 +69,7 @@ def test_a_capstone_that_falls_short_names_a_failing_prerequisite_as_the_likely_
 
 
 @pytest.mark.slow
+@pytest.mark.needs_mnist
 def test_the_capstone_trains_despite_an_edge_case_it_never_uses(tmp_path):
     # The book's numerical_gradient keeps an integer x integer: a public check fails, yet the
     # capstone, which never passes integers, trains and scores from its accuracy alone.
