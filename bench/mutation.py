@@ -45,13 +45,25 @@ def exercises_of(module: str) -> list[manifest.Exercise]:
 
 
 def graded_lines(module: str) -> set[int]:
-    """The lines of the module's graded definitions (the manifest's names): given helpers such
-    as mnist_inference's get_data are not the student's to write, so not mutated."""
+    """The lines of the module's graded definitions (the manifest's names), less the functions
+    and methods the stub already gives whole (TwoLayerNet.gradient; helpers such as
+    mnist_inference's get_data): those are not the student's to write, so not mutated."""
     import ast
-    tree = ast.parse((ROOT / "solutions" / module).read_text(encoding="utf-8"))
+
+    def definitions(tree):
+        return {node.name: node for node in ast.walk(tree)
+                if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    solution = ast.parse((ROOT / "solutions" / module).read_text(encoding="utf-8"))
+    stub = definitions(ast.parse((ROOT / "exercises" / module).read_text(encoding="utf-8")))
     names = {n for e in exercises_of(module) for n in e.names}
-    return {line for node in tree.body if getattr(node, "name", None) in names
-            for line in range(node.lineno, node.end_lineno + 1)}
+    lines = {line for node in solution.body if getattr(node, "name", None) in names
+             for line in range(node.lineno, node.end_lineno + 1)}
+    for name, node in definitions(solution).items():
+        given = stub.get(name)
+        if isinstance(node, ast.FunctionDef) and given is not None \
+                and ast.dump(given) == ast.dump(node):
+            lines -= set(range(node.lineno, node.end_lineno + 1))
+    return lines
 
 
 def test_command(module: str, target: Path, scratch: Path) -> list[str]:
@@ -217,7 +229,7 @@ def _report_in_scope(mutants: list[dict], equivalent: dict[str, str], out: Path)
 
 
 def report(mutants: list[dict], equivalent: dict[str, str], out: Path, outside: int = 0) -> int:
-    lines = [f"(left out: {outside} mutants of given helpers outside the graded functions)"]
+    lines = [f"(left out: {outside} mutants of code the stubs give whole, outside the graded functions)"]
     total = killed = same = 0
     survivors = []
     for module in dict.fromkeys(m["module"] for m in mutants):
