@@ -1,4 +1,5 @@
-"""Hidden checks of ch03/softmax.py: rows far apart, a batch of one, small and integer inputs."""
+"""Hidden checks of ch03/softmax.py: rows far apart, a batch of one, small and integer inputs,
+and the ten classes of MNIST."""
 import numpy as np
 
 from grader import catalog
@@ -59,3 +60,20 @@ def test_softmax_integer_input_left_unchanged():
         fail("feedback.softmax.mutated_input", before=show(a), after=show(np.asarray(after)))
     check_vector(a, np.asarray(got, dtype=float),
                  np.array([0.09003057317038046, 0.24472847105479764, 0.6652409557748218]))
+
+
+# Scores of 3 samples over the 10 digits, as a network's output layer gives them: a softmax that
+# works for the 2-4 classes of the other checks must keep all 10 too.
+TEN_CLASSES = np.array([[0.5, -1.0, 2.0, 0.0, 3.5, -2.0, 1.0, 0.25, -0.5, 4.0],
+                        [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+                        [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]])
+
+
+@check("softmax", weight=1)
+def test_softmax_keeps_all_ten_classes():
+    exp = np.exp(TEN_CLASSES - TEN_CLASSES.max(axis=1, keepdims=True))
+    expected = exp / exp.sum(axis=1, keepdims=True)
+    got = softmax_of(TEN_CLASSES)
+    if not close(got, expected, rtol=1e-6, atol=1e-12):
+        fail("feedback.softmax.batch_wrong", input=show(TEN_CLASSES), got=show(got),
+             expected=show(expected))
