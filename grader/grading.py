@@ -4,7 +4,8 @@ Phase one runs every chosen exercise but the capstone in one judge. The capstone
 for a while, so it runs in a second phase: whenever the student's TwoLayerNet and train exist
 (it is not started only while everything it builds on is), scored from the accuracy it reaches
 and nothing else. When it falls short while a prerequisite fails, that prerequisite is named as
-the likely cause.
+the likely cause. Asked for alone, the capstone runs first and its prerequisites only when it
+does not pass: what they would tell is needed only then.
 
 MNIST is loaded here, in `grade`, before a judge that needs it starts: a download then shows its
 progress on the user's terminal, and MNIST that cannot be had (no network, a mirror that never
@@ -107,27 +108,64 @@ def _charge_once(results: dict[str, ExerciseResult], options: RunOptions) -> Non
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _run_with_statuses(exercises: list[Exercise], options: RunOptions
+                       ) -> dict[str, ExerciseResult]:
+    """Grade exercises in one judge; those failing through a failing prerequisite are blocked."""
+    ready_mnist(exercises)
+    results = _run(exercises, options)
+    for exercise in exercises:
+        prerequisite = blocking_prerequisite(results[exercise.id], results)
+        if prerequisite:
+            results[exercise.id] = blocked(exercise, prerequisite, results[exercise.id].tests)
+    return results
+
+
+def _none_started(results: dict[str, ExerciseResult]) -> bool:
+    return all(results[p].status == "not_started"
+               for p in manifest.BY_ID[CAPSTONE].prerequisites)
+
+
+def _run_capstone(results: dict[str, ExerciseResult], options: RunOptions) -> None:
+    ready_mnist([manifest.BY_ID[CAPSTONE]])
+    results.update(_run([manifest.BY_ID[CAPSTONE]], options))
+    results[CAPSTONE].likely_cause = likely_cause(results[CAPSTONE], results)
+
+
+def _capstone_alone(options: RunOptions) -> dict[str, ExerciseResult]:
+    """`grade run mnist_final`: the capstone first, its prerequisites only when it does not pass
+    (for its status and likely cause). The same results as grading them first, one judge run
+    fewer for a capstone that passes, a second or so of the student's training loop."""
+    capstone = manifest.BY_ID[CAPSTONE]
+    ready_mnist([capstone])
+    results = _run([capstone], options)
+    if results[CAPSTONE].status == "passed":
+        return results
+    results.update(_run_with_statuses(
+        [e for e in _with_prerequisites([capstone]) if e is not capstone], options))
+    if _none_started(results):  # it failed because nothing it builds on is written yet
+        results[CAPSTONE] = ExerciseResult(capstone, "not_started", 0.0, [])
+    else:
+        results[CAPSTONE].likely_cause = likely_cause(results[CAPSTONE], results)
+    return results
+
+
 def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -> RunResult:
     """Grade the named exercises (all when none are named) of options.target."""
     started = time.monotonic()
     chosen = [e for e in manifest.select(ids) if not (skip_final and e.id == CAPSTONE)]
     capstone = manifest.BY_ID[CAPSTONE]
-    # Whether the capstone runs depends on its prerequisites, so they are graded with it.
-    first = [e for e in (_with_prerequisites(chosen) if capstone in chosen else chosen)
-             if e is not capstone]
-    ready_mnist(first)
-    results = _run(first, options)
-    for exercise in first:
-        prerequisite = blocking_prerequisite(results[exercise.id], results)
-        if prerequisite:
-            results[exercise.id] = blocked(exercise, prerequisite, results[exercise.id].tests)
-    if capstone in chosen:
-        if all(results[p].status == "not_started" for p in capstone.prerequisites):
-            results[CAPSTONE] = ExerciseResult(capstone, "not_started", 0.0, [])
-        else:
-            ready_mnist([capstone])
-            results.update(_run([capstone], options))
-            results[CAPSTONE].likely_cause = likely_cause(results[CAPSTONE], results)
+    if chosen == [capstone]:
+        results = _capstone_alone(options)
+    else:
+        # Whether the capstone runs depends on its prerequisites, so they are graded with it.
+        results = _run_with_statuses([e for e in (_with_prerequisites(chosen)
+                                                  if capstone in chosen else chosen)
+                                      if e is not capstone], options)
+        if capstone in chosen:
+            if _none_started(results):
+                results[CAPSTONE] = ExerciseResult(capstone, "not_started", 0.0, [])
+            else:
+                _run_capstone(results, options)
     if options.reference is not None:
         _charge_once(results, options)
     for result in results.values():

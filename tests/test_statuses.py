@@ -6,6 +6,7 @@ from grader import manifest
 from grader.cli import main
 from grader.grading import likely_cause
 from grader.results import ExerciseResult
+from grader.runner import RunOptions
 from submissions import (EXERCISES, ROOT, SOLUTIONS, by_id, grade_json, messages,
                          patched_submission, read_fixture)
 
@@ -51,6 +52,42 @@ def test_the_capstone_is_not_started_while_everything_it_builds_on_is():
     _, results = grade_json(EXERCISES, "mnist_final")
     (final,) = results["exercises"]
     assert final["status"] == "not_started" and final["tests"] == [] and final["score"] == 0
+
+
+@pytest.mark.needs_mnist
+def test_the_capstone_alone_is_graded_first_and_its_prerequisites_when_it_fails(tmp_path):
+    # softmax returns each row's largest probability only: the capstone's first gradient fails
+    # at once, so graded alone it is failed, and the prerequisites graded after it name softmax
+    # as the likely cause.
+    submission = patched_submission(tmp_path, {"ch03/softmax.py": (
+        "def softmax(a):\n    e = np.exp(a - np.max(a, axis=-1, keepdims=True))\n"
+        "    return np.max(e / np.sum(e, axis=-1, keepdims=True), axis=-1)\n")})
+    _, results = grade_json(submission, "mnist_final")
+    (final,) = results["exercises"]
+    assert final["status"] in ("failed", "error") and final["score"] == 0, final
+    assert final["likely_cause"] == "softmax", final
+
+
+def test_the_capstone_alone_grades_its_prerequisites_only_when_it_does_not_pass(monkeypatch):
+    from grader import grading
+    runs = []
+
+    def run(exercises, options):  # what a judge run would give: the capstone as told
+        runs.append([e.id for e in exercises])
+        return {e.id: ExerciseResult(e, outcome if e.id == "mnist_final" else "passed", 1.0, [])
+                for e in exercises}
+    monkeypatch.setattr(grading, "_run", run)
+    monkeypatch.setattr(grading, "ready_mnist", lambda exercises: None)
+    options = RunOptions(target=SOLUTIONS)
+    outcome = "passed"
+    assert grading.grade(("mnist_final",), options).exercises[0].status == "passed"
+    assert runs == [["mnist_final"]]
+    runs.clear()
+    outcome = "failed"
+    assert grading.grade(("mnist_final",), options).exercises[0].status == "failed"
+    # then everything it builds on, numerical_gradient (two_layer_net's) included
+    assert runs == [["mnist_final"], ["sigmoid", "softmax", "cross_entropy_error",
+                                      "numerical_gradient", "two_layer_net", "minibatch_sgd"]]
 
 
 def test_a_capstone_that_falls_short_names_a_failing_prerequisite_as_the_likely_cause():

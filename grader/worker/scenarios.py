@@ -78,16 +78,24 @@ def call_on_mapping(session, target, mapping, *args):
     return {"result": result, "after": dict(mapping), "replaced": replaced}
 
 
+def _as_loaded(images, labels):
+    """MNIST's raw images (uint8) and labels as load_mnist(normalize=True, one_hot_label=True)
+    gives them: float32 pixels / 255 and float32 one-hot rows, the same bits."""
+    return (np.divide(images, np.float32(255), dtype=np.float32),
+            np.eye(10, dtype=np.float32)[labels])
+
+
 def capstone(session, net_target, train_target, data, settings):
     """Build TwoLayerNet(784, hidden, 10) after seeding numpy, train it with the submission's
     train while watching its pace, then predict the test images.
 
     Stops early (returning the reason) when train computes numerical gradients or cannot finish
     within the budget."""
-    (x_train, t_train), (x_test, t_test) = data
+    (x_train, t_train), (x_test, t_test) = (_as_loaded(*split) for split in data)
     iters, per_epoch, budget = settings["iters"], settings["per_epoch"], settings["budget"]
     np.random.seed(settings["seed"])
     network = session.target(net_target)(784, settings["hidden"], 10)
+    session.progress("progress.mnist_final.start", iters=iters, epochs=settings["epochs"])
     state = {"done": 0, "loss_calls": 0, "loss": None, "start": time.perf_counter()}
     gradient, loss = network.gradient, network.loss
 
