@@ -148,7 +148,7 @@ def softmax(a):
 
 # Unconfined, nothing but the kit's own cleanup stops them: no PID namespace dies with grade.
 @pytest.mark.parametrize("sandbox, stop", [("auto", "SIGTERM"), ("none", "SIGTERM"),
-                                           ("none", "SIGINT")])
+                                           pytest.param("none", "SIGINT", marks=pytest.mark.slow)])
 def test_a_terminated_grade_leaves_no_child_running(tmp_path, sandbox, stop):
     import signal
     import subprocess
