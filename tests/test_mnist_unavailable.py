@@ -119,3 +119,17 @@ def test_the_direct_stub_check_catches_a_stub_that_does_not_raise(tmp_path):
         stub.write("\n\ndef predict(network, x):\n    return None\n")
     with pytest.raises(ReleaseError, match="predict: returned"):
         check_stubs_raise(sys.executable, kit, [exercise], "here")
+
+
+def test_the_capstone_alone_without_mnist_is_not_started_for_stubs_and_a_kit_error_after(
+        offline, tmp_path):
+    # Graded alone, the capstone runs first when MNIST can be had; without it, the stubs are
+    # still "not started" (nothing it builds on is written), and written code is a kit error.
+    stubs = CliRunner().invoke(main, ["run", "mnist_final", "--target", str(EXERCISES),
+                                      "--format", "json", "--output", str(tmp_path / "s.json")])
+    assert stubs.exit_code == 0, stubs.output
+    (final,) = json.loads((tmp_path / "s.json").read_text())["exercises"]
+    assert final["status"] == "not_started", final
+    written = CliRunner().invoke(main, ["run", "mnist_final", "--target", str(SOLUTIONS)])
+    assert written.exit_code == 2 and "MNIST could not be loaded" in written.output, \
+        written.output
