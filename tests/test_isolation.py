@@ -141,3 +141,13 @@ def test_a_poisoned_cache_entry_is_rebuilt_before_grading(mnist_dir, monkeypatch
     monkeypatch.setattr(mnist, "_arrays", {})
     (_, _), (_, labels) = mnist.load(normalize=False)
     assert np.array_equal(labels, good) and labels.any()
+
+
+def test_a_python_installation_under_tmp_is_mounted_over_the_sandboxs_empty_tmp():
+    # A kit cloned under /tmp keeps its venv there: the empty /tmp must come before the binds,
+    # or it hides the venv and the worker cannot start (everything then ran unconfined).
+    from grader.judge.sandbox import bwrap_command
+    command = bwrap_command(["python"])
+    tmpfs = command.index("/tmp", command.index("--tmpfs"))
+    binds = [i for i, arg in enumerate(command) if arg in ("--ro-bind", "--bind", "--symlink")]
+    assert binds and tmpfs < min(binds), command

@@ -80,10 +80,10 @@ def bwrap_command(python: list[str], run_dir: Path | None = None) -> list[str]:
     own = [] if run_dir is None else [
         "--ro-bind", str(run_dir / "lib"), f"{SANDBOX_ROOT}/lib",
         "--ro-bind", str(run_dir / "student"), f"{SANDBOX_ROOT}/student"]
+    # The empty /tmp first: a Python installation (a venv) that lies under /tmp is mounted on it.
     return ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
-            "--uid", NOBODY, "--gid", NOBODY, *_binds(), *own,
-            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp",
-            "--", *python]
+            "--uid", NOBODY, "--gid", NOBODY, "--tmpfs", "/tmp", *_binds(), *own,
+            "--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp", "--", *python]
 
 
 # Set by a `grade` that found bubblewrap working for the `grade run` processes it starts
