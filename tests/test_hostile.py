@@ -31,11 +31,11 @@ from grader.judge.sandbox import bwrap_problem
 
 BYSTANDERS = ["sigmoid", "sum_squared_error"]  # graded beside the attack, at full marks
 HOSTILE = sorted((Path(__file__).parent / "hostile").glob("*.py"))
-# Long attacks (they wait out time limits, fill memory or write a lot), marked slow: the full
+# Long attacks (they wait out time limits, fill memory, write a lot or train), marked slow: the full
 # test command runs them, `pytest -m "not slow"` leaves them out.
 SLOW = {"daemon_rewrites_results", "identity_loop_ignores_signals", "loop",
         "sigterm_ignoring_loop", "memory_bomb", "crash_every_check", "leak_solutions",
-        "huge_answer"}
+        "huge_answer", "memorize_test_answers"}
 
 
 def tree_digest(*folders: Path) -> str:

@@ -1,8 +1,9 @@
 """The capstone (4.5): the submission's TwoLayerNet(784, 50, 10), trained by its own train on the
 real MNIST with the book's hyperparameters, must reach THRESHOLD test accuracy.
 
-The accuracy is measured here, from the test predictions the trained network's predict returns
-(argmax against the true labels), not taken from the submission's accuracy(). The training runs
+The accuracy is measured here, from the predictions the trained network's predict returns for
+the second half of the test set (argmax against the true labels), not taken from the
+submission's accuracy(); train is given only the first half. The training runs
 in the worker (scenario capstone), which watches the network's gradient and loss on the instance
 (each call still runs the real method) to show progress once per epoch and to stop a run that
 cannot finish within BUDGET_SECONDS; it reports why it stopped, and this check turns that into
@@ -14,10 +15,11 @@ import numpy as np
 
 from grader.judge.suite import check, fail, plain, record, scenario
 
-# Calibrated with bench/calibrate_capstone.py on the reference solution over seeds 0-9 (lowest
-# 0.9442, mean 0.9464); see bench/CALIBRATION.md. Every seed clears it by 1.4 points or more.
+# Calibrated with bench/calibrate_capstone.py on the reference solution over seeds 0-9, on the
+# whole test set (lowest 0.9442, mean 0.9464); see bench/CALIBRATION.md. Scored on the held-out
+# second half (seeds 0 and 1: 0.9642, 0.963), the reference clears it by more than 3 points.
 THRESHOLD = 0.93
-REFERENCE_ACCURACY = 0.946  # the mean over those seeds; the book reports about 0.946
+REFERENCE_ACCURACY = 0.963  # on the held-out half (0.946 on the whole test set, as the book)
 REFERENCE_SECONDS = 20  # the reference's training time on an idle 2-CPU machine
 BUDGET_SECONDS = 600  # training beyond this (or projected beyond it) is stopped
 SEED = 0  # seeds numpy's global generator (the weights) and train's own (the batches)
@@ -29,6 +31,7 @@ EPOCHS = math.ceil(ITERS / ITERS_PER_EPOCH)
 # gradients (two losses per parameter, about 80,000 per iteration of this net).
 NUMERICAL_LOSS_CALLS = 1000
 MISCLASSIFIED_KEPT = 24
+HALF = 5000  # test images 0-4999 go to train; the score is taken on 5000-9999
 # What the worker may report as the reason it stopped the training, and the numbers it gives.
 STOPS = {"feedback.mnist_final.too_slow": ("done", "seconds", "projected"),
          "feedback.mnist_final.numerical_gradient": ("loss_calls", "seconds", "done")}
@@ -66,26 +69,32 @@ def test_mnist_final_trains_to_threshold():
     # to the worker, which makes those itself, bit for bit as load_mnist(normalize=True,
     # one_hot_label=True) would.
     (x_train, t_train), (x_test, t_test) = load(normalize=False)
+    # train gets the first half of the test set for its per-epoch test accuracy; the score is
+    # taken on the other half, whose images reach the worker only once train has returned and
+    # whose labels never do: a train that learned the test answers by heart gains nothing.
+    held_out, labels = np.divide(x_test[HALF:], np.float32(255), dtype=np.float32), t_test[HALF:]
     # In the worker: np.random.seed(SEED); TwoLayerNet(784, HIDDEN, 10); once it is built, the
-    # progress line that training starts; train(...) on these arrays; then predict(x_test).
+    # progress line that training starts; train(...) on these arrays. The network stays there.
     outcome = scenario("capstone", "ch04.two_layer_net:TwoLayerNet", "ch04.train:train",
-                       ((x_train, t_train), (x_test, t_test)), SETTINGS, what="train")
+                       ((x_train, t_train), (x_test[:HALF], t_test[:HALF])), SETTINGS,
+                       what="train")
     if "stopped" in outcome:
         stopped(outcome)
     seconds = float(outcome["seconds"])
     if outcome["done"] != ITERS:
         fail("feedback.mnist_final.iterations", got=outcome["done"])
 
-    y = np.asarray(plain(outcome["predicted"], "predict"))
-    if y.shape != (len(x_test), 10):
-        fail("feedback.mnist_final.predict_shape", got=y.shape, expected=(len(x_test), 10))
-    said, truth = np.argmax(y, axis=1), t_test
-    accuracy = float(np.mean(said == truth))
-    # The first test digits it gets wrong, for `grade plot`'s grid: [index, predicted label].
-    wrong = np.flatnonzero(said != truth)[:MISCLASSIFIED_KEPT]
+    y = np.asarray(plain(outcome["network"].predict(held_out), "predict"))
+    if y.shape != (len(held_out), 10):
+        fail("feedback.mnist_final.predict_shape", got=y.shape, expected=(len(held_out), 10))
+    said = np.argmax(y, axis=1)
+    accuracy = float(np.mean(said == labels))
+    # The first test digits it gets wrong, for `grade plot`'s grid: [index in the whole test
+    # set, predicted label].
+    wrong = np.flatnonzero(said != labels)[:MISCLASSIFIED_KEPT]
     record(accuracy=accuracy, threshold=THRESHOLD, seconds=round(seconds, 1),
            history=plain_history(outcome["history"]),
-           misclassified=[[int(i), int(said[i])] for i in wrong])
+           misclassified=[[HALF + int(i), int(said[i])] for i in wrong])
     if not accuracy >= THRESHOLD:
         fail("feedback.mnist_final.below_threshold", accuracy=accuracy, threshold=THRESHOLD,
              reference=REFERENCE_ACCURACY)
