@@ -15,11 +15,11 @@ import numpy as np
 
 from grader.judge.suite import check, fail, plain, record, scenario
 
-# Calibrated with bench/calibrate_capstone.py on the reference solution over seeds 0-9, on the
-# whole test set (lowest 0.9442, mean 0.9464); see bench/CALIBRATION.md. Scored on the held-out
-# second half (seeds 0 and 1: 0.9642, 0.963), the reference clears it by more than 3 points.
-THRESHOLD = 0.93
-REFERENCE_ACCURACY = 0.963  # on the held-out half (0.946 on the whole test set, as the book)
+# Calibrated with bench/calibrate_capstone.py on the reference solution over seeds 0-9, scored on
+# the held-out second half of the test set as here (lowest 0.9616, mean 0.9638); see
+# bench/CALIBRATION.md. Every seed clears it by 1.1 points or more.
+THRESHOLD = 0.95
+REFERENCE_ACCURACY = 0.964  # the mean over those seeds (0.946 on the whole test set, as the book)
 REFERENCE_SECONDS = 20  # the reference's training time on an idle 2-CPU machine
 BUDGET_SECONDS = 600  # training beyond this (or projected beyond it) is stopped
 SEED = 0  # seeds numpy's global generator (the weights) and train's own (the batches)
