@@ -125,6 +125,11 @@ def _none_started(results: dict[str, ExerciseResult]) -> bool:
                for p in manifest.BY_ID[CAPSTONE].prerequisites)
 
 
+def _capstone_not_started() -> ExerciseResult:
+    """The capstone while nothing it builds on is written: not started, nothing run."""
+    return ExerciseResult(manifest.BY_ID[CAPSTONE], "not_started", 0.0, [])
+
+
 def _run_capstone(results: dict[str, ExerciseResult], options: RunOptions) -> None:
     ready_mnist([manifest.BY_ID[CAPSTONE]])
     results.update(_run([manifest.BY_ID[CAPSTONE]], options))
@@ -143,13 +148,13 @@ def _capstone_alone(options: RunOptions) -> dict[str, ExerciseResult]:
         results = _run_with_statuses(before, options)
         if not _none_started(results):
             raise
-        return {**results, CAPSTONE: ExerciseResult(capstone, "not_started", 0.0, [])}
+        return {**results, CAPSTONE: _capstone_not_started()}
     results = _run([capstone], options)
     if results[CAPSTONE].status == "passed":
         return results
     results.update(_run_with_statuses(before, options))
     if _none_started(results):  # it failed because nothing it builds on is written yet
-        results[CAPSTONE] = ExerciseResult(capstone, "not_started", 0.0, [])
+        results[CAPSTONE] = _capstone_not_started()
     else:
         results[CAPSTONE].likely_cause = likely_cause(results[CAPSTONE], results)
     return results
@@ -169,7 +174,7 @@ def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -
                                       if e is not capstone], options)
         if capstone in chosen:
             if _none_started(results):
-                results[CAPSTONE] = ExerciseResult(capstone, "not_started", 0.0, [])
+                results[CAPSTONE] = _capstone_not_started()
             else:
                 _run_capstone(results, options)
     if options.reference is not None:
