@@ -16,6 +16,7 @@ import sys
 import threading
 import traceback
 import warnings
+from time import monotonic  # bound at import: code that patches time.monotonic cannot stall it
 
 import numpy as np
 
@@ -40,6 +41,9 @@ class Session:
         warnings.simplefilter("always", DeprecationWarning)
         warnings.simplefilter("always", FutureWarning)
         warnings.showwarning = self._note_warning
+        # Started before any student code runs: code that starts threads until the process can
+        # start no more must not leave its next call without a deadline report.
+        self.watchdog = Watchdog(self._report_stalled)
         if request.get("trace"):
             sys.settrace(self._trace)  # told of Python calls only, never of numpy's C calls
 
@@ -107,14 +111,13 @@ class Session:
             self.handle(self.next_request())
 
     def handle(self, request: dict) -> None:
-        watchdog = self._watchdog(request.get("seconds"))
+        deadline = self.watchdog.arm(request.get("seconds"))
         try:
             message = {"ok": self.dispatch(request)}
         except BaseException as exc:  # noqa: BLE001 - every failure goes back as data
             message = {"error": self.describe(exc)}
         finally:
-            if watchdog:
-                watchdog.cancel()
+            self.watchdog.disarm(deadline)
             for stream in (sys.stdout, sys.stderr):  # what it printed reaches the judge's file
                 try:
                     stream.flush()
@@ -122,26 +125,17 @@ class Session:
                     pass
         self.reply(message)
 
-    def _watchdog(self, seconds):
-        """At the call's deadline, tell the judge which student line is running."""
-        if not seconds:
-            return None
-        main = threading.main_thread().ident
-
-        def report():
-            frame, frames = sys._current_frames().get(main), []
-            while frame is not None:
-                where = self.relative(frame.f_code.co_filename)
-                if where:
-                    name = getattr(frame.f_code, "co_qualname", frame.f_code.co_name)
-                    line = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
-                    frames.insert(0, [where, frame.f_lineno, name, line[:200]])
-                frame = frame.f_back
-            self.reply({"stalled": frames})
-        timer = threading.Timer(float(seconds), report)
-        timer.daemon = True
-        timer.start()
-        return timer
+    def _report_stalled(self) -> None:
+        """At a call's deadline, tell the judge which student line is running."""
+        frame, frames = sys._current_frames().get(threading.main_thread().ident), []
+        while frame is not None:
+            where = self.relative(frame.f_code.co_filename)
+            if where:
+                name = getattr(frame.f_code, "co_qualname", frame.f_code.co_name)
+                line = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
+                frames.insert(0, [where, frame.f_lineno, name, line[:200]])
+            frame = frame.f_back
+        self.reply({"stalled": frames})
 
     # -- what the student's code did ----------------------------------------------------------
     def relative(self, filename: str) -> str | None:
@@ -242,3 +236,42 @@ class Session:
 
 def _stopped(*args, **kwargs):
     raise TimeoutError("dlfs-worker: stopped for time earlier in this run")
+
+
+class Watchdog:
+    """One thread for the session's deadlines (calls nest: a judge's f(x) called back into the
+    session has a deadline of its own). `report` runs once for each deadline that passes before
+    its call returns."""
+
+    def __init__(self, report):
+        self.report, self.deadlines, self.count = report, {}, 0
+        self.changed = threading.Condition()
+        threading.Thread(target=self._run, name="dlfs-watchdog", daemon=True).start()
+
+    def arm(self, seconds) -> int | None:
+        if not seconds:
+            return None
+        with self.changed:
+            self.count += 1
+            self.deadlines[self.count] = monotonic() + float(seconds)
+            self.changed.notify()
+            return self.count
+
+    def disarm(self, number: int | None) -> None:
+        if number is not None:
+            with self.changed:
+                self.deadlines.pop(number, None)
+                self.changed.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self.changed:
+                now = monotonic()
+                due = [n for n, at in self.deadlines.items() if at <= now]
+                for number in due:
+                    del self.deadlines[number]
+                if not due:
+                    self.changed.wait(min(self.deadlines.values(), default=now + 3600) - now)
+                    continue
+            for _ in due:  # outside the lock: reporting writes to the judge's socket
+                self.report()
