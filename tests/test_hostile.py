@@ -12,6 +12,7 @@ Each fixture's docstring says how to grade it:
         the looping code again ("was not run again"): no wait per later check
     hidden: yes, to run the hidden checks too
     confined: yes, when only bubblewrap stops it (it is skipped where bwrap cannot run)
+    timeout: the run's --timeout in seconds (5 unless given)
     linger: seconds to wait after `grade` returns before looking for changed files
     unconfined: yes, to grade it with --sandbox none as well (attacks on the judge, always)
 For every fixture: exit status 0, the kit, the MNIST cache and the results file byte-for-byte
