@@ -36,7 +36,7 @@ HOSTILE = sorted((Path(__file__).parent / "hostile").glob("*.py"))
 # test command runs them, `pytest -m "not slow"` leaves them out.
 SLOW = {"daemon_rewrites_results", "identity_loop_ignores_signals", "loop",
         "sigterm_ignoring_loop", "memory_bomb", "crash_every_check", "leak_solutions",
-        "huge_answer", "memorize_test_answers"}
+        "huge_answer", "memorize_test_answers", "nearest_neighbour_predict"}
 
 
 def tree_digest(*folders: Path) -> str:

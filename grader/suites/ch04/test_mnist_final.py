@@ -32,6 +32,10 @@ EPOCHS = math.ceil(ITERS / ITERS_PER_EPOCH)
 NUMERICAL_LOSS_CALLS = 1000
 MISCLASSIFIED_KEPT = 24
 HALF = 5000  # test images 0-4999 go to train; the score is taken on 5000-9999
+# predict must give the answers of the network's own parameters on (nearly) every held-out image:
+# float32 and float64 arithmetic may differ only where two classes almost tie.
+AGREEMENT = 0.99
+SHAPES = {"W1": (784, HIDDEN), "b1": (HIDDEN,), "W2": (HIDDEN, 10), "b2": (10,)}
 # What the worker may report as the reason it stopped the training, and the numbers it gives.
 STOPS = {"feedback.mnist_final.too_slow": ("done", "seconds", "projected"),
          "feedback.mnist_final.numerical_gradient": ("loss_calls", "seconds", "done")}
@@ -48,6 +52,24 @@ def stopped(outcome):
     numbers = {name: float(fields[name]) if name in ("seconds", "projected")
                else int(fields[name]) for name in STOPS[key]}
     fail(key, **numbers, budget=BUDGET_SECONDS, total=ITERS, reference=REFERENCE_SECONDS)
+
+
+def answers_of_params(network, images):
+    """The classes network.params give the images by the book's forward pass, computed here:
+    argmax of sigmoid(x W1 + b1) W2 + b2 (softmax keeps the order)."""
+    params = plain(network.params, "TwoLayerNet.params")
+    sizes = f"784, {HIDDEN}, 10"
+    if not isinstance(params, dict) or not set(SHAPES) <= set(params):
+        fail("feedback.two_layer_net.keys", sizes=sizes,
+             got=sorted(map(str, params)) if isinstance(params, dict) else type(params).__name__)
+    for key, shape in SHAPES.items():
+        if np.shape(params[key]) != shape:
+            fail("feedback.two_layer_net.param_shape", sizes=sizes, param=key,
+                 got=np.shape(params[key]), expected=shape)
+    W1, b1, W2, b2 = (np.asarray(params[key], dtype=np.float64) for key in SHAPES)
+    with np.errstate(over="ignore"):
+        hidden = 1 / (1 + np.exp(-(images @ W1 + b1)))
+    return np.argmax(hidden @ W2 + b2, axis=1)
 
 
 def plain_history(history):
@@ -88,6 +110,11 @@ def test_mnist_final_trains_to_threshold():
     if y.shape != (len(held_out), 10):
         fail("feedback.mnist_final.predict_shape", got=y.shape, expected=(len(held_out), 10))
     said = np.argmax(y, axis=1)
+    # The score is the trained TwoLayerNet's: a predict that answers some other way (a lookup in
+    # the training images, say) while the parameters stay untrained gains nothing.
+    agree = float(np.mean(said == answers_of_params(outcome["network"], held_out)))
+    if agree < AGREEMENT:
+        fail("feedback.mnist_final.predict_not_params", agree=agree)
     accuracy = float(np.mean(said == labels))
     # The first test digits it gets wrong, for `grade plot`'s grid: [index in the whole test
     # set, predicted label].
