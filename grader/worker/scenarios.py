@@ -40,16 +40,48 @@ def watch(session, obj, names, keep_args=True):
         method = getattr(obj, name)
 
         def watched(*args, _name=name, _method=method, **kwargs):
+            # For gradient, the parameters it is taken at as well: batch_losses needs them.
+            at = _copy_params(obj) if _name == "gradient" else None
             result = _method(*args, **kwargs)
             copies = [np.array(a) for a in args] if keep_args else [len(a) for a in args]
-            log.append([_name, copies, result if _name == "accuracy" else None])
+            log.append([_name, copies, result if _name == "accuracy" else at])
             return result
         setattr(obj, name, watched)
 
 
+def _copy_params(obj):
+    try:
+        return {key: np.array(value) for key, value in dict(obj.params).items()}
+    except Exception:  # noqa: BLE001 - params that are not a dict of arrays: the checks say so
+        return None
+
+
 def watch_log(session, obj):
-    return [[name, args, _plain(result)] for name, args, result in
-            session.__dict__.get("logs", {}).get(id(obj), [])]
+    return [[name, args, _plain(result) if name == "accuracy" else None] for name, args, result
+            in session.__dict__.get("logs", {}).get(id(obj), [])]
+
+
+def batch_losses(session, obj):
+    """For each watched gradient(x, t) call: obj.loss(x, t) at the parameters gradient was taken
+    at, and at those after the update (the next call's, or the parameters now for the last),
+    as two lists of floats. The parameters are written in place and put back as they are now."""
+    steps = [(args, at) for name, args, at in session.__dict__.get("logs", {}).get(id(obj), [])
+             if name == "gradient"]
+    params, now = obj.params, _copy_params(obj)
+    if not steps or now is None or any(at is None for _, at in steps):
+        return None
+    points = [at for _, at in steps] + [now]
+    losses = {"before": [], "after": []}
+    try:
+        for i, (args, _) in enumerate(steps):
+            for kind, at in (("before", points[i]), ("after", points[i + 1])):
+                for key, value in at.items():
+                    params[key][...] = value
+                losses[kind].append(_plain(obj.loss(*args)))
+    finally:
+        for key, value in now.items():
+            params[key][...] = value
+    return losses
 
 
 def _plain(value):

@@ -161,6 +161,20 @@ def test_train_history():
             fail("feedback.minibatch_sgd.acc_values", param=key, data=data,
                  got=show(np.asarray(history[key], dtype=float), 3),
                  expected=show(np.array(values), 3))
+    # Each entry is the loss of that iteration's batch, before its update (network.last_loss)
+    # or after it (the book's network.loss(x_batch, t_batch)): the network's own loss, at the
+    # parameters gradient was taken at and at the next ones.
+    losses = plain(scenario("batch_losses", watched.network, what="TwoLayerNet.loss"),
+                   "batch_losses")
+    if losses and len(losses["before"]) == ITERS:
+        got = np.asarray(history["loss"], dtype=float)
+        before, after = (np.asarray(losses[kind], dtype=float) for kind in ("before", "after"))
+        if not any(close(got, expected, rtol=1e-5, atol=1e-9) for expected in (before, after)):
+            wrong = ~(np.isclose(got, before, rtol=1e-5, atol=1e-9)
+                      | np.isclose(got, after, rtol=1e-5, atol=1e-9))
+            i = int(np.flatnonzero(wrong)[0]) if wrong.any() else 0
+            fail("feedback.minibatch_sgd.loss_values", i=i, got=show(got[i]),
+                 before=show(before[i]), after=show(after[i]))
 
 
 @check("minibatch_sgd", weight=1)
