@@ -28,9 +28,8 @@ def test_the_students_readme_opens_with_the_cell(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("DLFS_MNIST_DIR"), reason="needs DLFS_MNIST_DIR: the "
-                    "cell is tested with the course's MNIST folder, as a course ships it")
-def test_the_cell_installs_a_zipped_release_that_grades(tmp_path):
+def test_the_cell_installs_a_zipped_release_that_grades(tmp_path, mnist_dir):
+    # The cell is tested with the course's MNIST folder, as a course ships it.
     result = CliRunner().invoke(main, ["release", str(tmp_path / "dlfs-kit-student"),
                                        "--no-verify-venv"])
     assert result.exit_code == 0, result.output
@@ -40,7 +39,7 @@ def test_the_cell_installs_a_zipped_release_that_grades(tmp_path):
     content.mkdir()
     cell = CELL.search((ROOT / "README.md").read_text()).group(1)
     cell = cell.replace('KIT_ZIP_URL = ""', f'KIT_ZIP_URL = "{Path(archive).as_uri()}"', 1)
-    cell = cell.replace('MNIST_DIR = ""', f'MNIST_DIR = "{os.environ["DLFS_MNIST_DIR"]}"', 1)
+    cell = cell.replace('MNIST_DIR = ""', f'MNIST_DIR = "{mnist_dir}"', 1)
     cell = cell.replace("/content", str(content))
     cell += "\nsubprocess.run([os.path.join(os.path.dirname(sys.executable), 'grade'), 'run', " \
             "'softmax', 'mnist_inference'], check=True)\n"
