@@ -63,3 +63,17 @@ def test_the_watchdog_needs_no_new_thread_for_a_call():
     dog.arm(0.01)
     assert reported.acquire(timeout=5)
     assert threading.active_count() == before
+
+
+def test_a_report_that_raises_leaves_the_watchdog_running():
+    calls, reported = [], threading.Semaphore(0)
+
+    def report():
+        calls.append(1)
+        reported.release()
+        raise OSError("the judge's socket is closed")
+    dog = Watchdog(report)
+    dog.arm(0.01)
+    assert reported.acquire(timeout=5)
+    dog.arm(0.01)
+    assert reported.acquire(timeout=5) and len(calls) == 2

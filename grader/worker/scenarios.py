@@ -68,8 +68,10 @@ def batch_losses(session, obj):
     steps = [(args, at) for name, args, at in session.__dict__.get("logs", {}).get(id(obj), [])
              if name == "gradient"]
     params, now = obj.params, _copy_params(obj)
-    if not steps or now is None or any(at is None for _, at in steps):
-        return None
+    if not steps or now is None or any(
+            at is None or {k: np.shape(v) for k, v in at.items()}
+            != {k: np.shape(v) for k, v in now.items()} for _, at in steps):
+        return None  # parameters that changed keys or shapes: other checks say what is wrong
     points = [at for _, at in steps] + [now]
     losses = {"before": [], "after": []}
     try:

@@ -274,4 +274,7 @@ class Watchdog:
                     self.changed.wait(min(self.deadlines.values(), default=now + 3600) - now)
                     continue
             for _ in due:  # outside the lock: reporting writes to the judge's socket
-                self.report()
+                try:
+                    self.report()
+                except Exception:  # noqa: BLE001 - the next deadline still gets its report
+                    pass
