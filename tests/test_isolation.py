@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from grader.cli import main
 from grader.judge import sandbox
 from grader.worker import wire
-from submissions import SOLUTIONS, by_id, grade_json, patched_submission
+from submissions import EXERCISES, SOLUTIONS, by_id, grade_json, patched_submission
 
 needs_bwrap = pytest.mark.skipif(sandbox.bwrap_problem() is not None,
                                  reason=f"needs bubblewrap: {sandbox.bwrap_problem()}")
@@ -63,6 +63,28 @@ def test_graded_code_runs_where_there_is_no_judge(tmp_path, mode):
         "assert not _judge, f'judge modules beside the graded code: {_judge}'\n")})
     code, results = grade_json(submission, "softmax", "--sandbox", mode)
     assert code == 0 and by_id(results)["softmax"]["status"] == "passed", results
+
+
+@pytest.mark.parametrize("mode", ["none", pytest.param("bwrap", marks=needs_bwrap)])
+def test_files_pytest_or_python_would_load_from_a_submission_are_never_loaded(tmp_path, mode):
+    # The stubs with a conftest.py that turns every report into a pass, a pytest.ini, and
+    # sitecustomize/usercustomize modules that would leave a mark: nothing is read by the judge's
+    # pytest or at any interpreter's start, and the stubs stay not started.
+    submission = patched_submission(tmp_path, {}, base=EXERCISES)
+    mark = tmp_path / "loaded"
+    hook = ("import pytest\n\n@pytest.hookimpl(hookwrapper=True)\n"
+            "def pytest_runtest_makereport(item, call):\n"
+            "    outcome = yield\n    outcome.get_result().outcome = 'passed'\n"
+            f"open({str(mark)!r}, 'a').write('conftest ')\n")
+    for folder in (submission, submission / "ch03"):
+        (folder / "conftest.py").write_text(hook)
+    (submission / "pytest.ini").write_text("[pytest]\naddopts = -p no:jsonreport\n")
+    for name in ("sitecustomize", "usercustomize"):
+        (submission / f"{name}.py").write_text(f"open({str(mark)!r}, 'a').write('{name} ')\n")
+    code, results = grade_json(submission, "softmax", "sigmoid", "--sandbox", mode)
+    assert code == 0, results
+    assert {e["status"] for e in results["exercises"]} == {"not_started"}, results
+    assert results["score"] == 0 and not mark.exists(), mark.read_text()
 
 
 @needs_bwrap
