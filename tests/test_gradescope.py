@@ -104,6 +104,7 @@ def test_the_zip_holds_the_scripts_and_the_judge_but_no_solutions(built):
     assert not [n for n in infos if n.split("/")[0] in ("solutions", "tests", "bench", ".ci")]
 
 
+@pytest.mark.slow  # a second whole grading run of the reference, to compare
 @pytest.mark.needs_mnist
 def test_a_complete_submission_scores_as_grade_run_does(built, tmp_path):
     root = fake_root(tmp_path, built, {"submission.zip": zipped_solutions(tmp_path)})

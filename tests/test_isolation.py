@@ -65,7 +65,8 @@ def test_graded_code_runs_where_there_is_no_judge(tmp_path, mode):
     assert code == 0 and by_id(results)["softmax"]["status"] == "passed", results
 
 
-@pytest.mark.parametrize("mode", ["none", pytest.param("bwrap", marks=needs_bwrap)])
+@pytest.mark.parametrize("mode", [pytest.param("none", marks=pytest.mark.slow),
+                                  pytest.param("bwrap", marks=needs_bwrap)])
 def test_files_pytest_or_python_would_load_from_a_submission_are_never_loaded(tmp_path, mode):
     # The stubs with a conftest.py that turns every report into a pass, a pytest.ini, and
     # sitecustomize/usercustomize modules that would leave a mark: nothing is read by the judge's

@@ -20,6 +20,7 @@ def _append(path: str, text: str) -> str:
     return f"with open({path!r}, 'a') as f:\n    f.write('\\n\\n' + {text!r})"
 
 
+@pytest.mark.slow  # starts a real Jupyter kernel
 def test_check_in_a_jupyter_kernel(tmp_path):
     target = patched_submission(tmp_path, {})
     softmax = str(target / "ch03" / "softmax.py")
