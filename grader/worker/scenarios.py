@@ -68,9 +68,10 @@ def batch_losses(session, obj):
     steps = [(args, at) for name, args, at in session.__dict__.get("logs", {}).get(id(obj), [])
              if name == "gradient"]
     params, now = obj.params, _copy_params(obj)
-    if not steps or now is None or any(
-            at is None or {k: np.shape(v) for k, v in at.items()}
-            != {k: np.shape(v) for k, v in now.items()} for _, at in steps):
+    shapes = None if now is None else {key: value.shape for key, value in now.items()}
+    if not steps or shapes is None or any(
+            at is None or {key: value.shape for key, value in at.items()} != shapes
+            for _, at in steps):
         return None  # parameters that changed keys or shapes: other checks say what is wrong
     points = [at for _, at in steps] + [now]
     losses = {"before": [], "after": []}

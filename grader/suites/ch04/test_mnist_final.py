@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from grader.judge.suite import check, fail, plain, record, scenario
+from grader.suites.ch04.test_two_layer_net import KEYS, shaped_params
 
 # Calibrated with bench/calibrate_capstone.py on the reference solution over seeds 0-9, scored on
 # the held-out second half of the test set as here (lowest 0.9616, mean 0.9638); see
@@ -35,7 +36,7 @@ HALF = 5000  # test images 0-4999 go to train; the score is taken on 5000-9999
 # predict must give the answers of the network's own parameters on (nearly) every held-out image:
 # float32 and float64 arithmetic may differ only where two classes almost tie.
 AGREEMENT = 0.99
-SHAPES = {"W1": (784, HIDDEN), "b1": (HIDDEN,), "W2": (HIDDEN, 10), "b2": (10,)}
+SHAPES = ((784, HIDDEN), (HIDDEN,), (HIDDEN, 10), (10,))  # W1, b1, W2, b2
 # What the worker may report as the reason it stopped the training, and the numbers it gives.
 STOPS = {"feedback.mnist_final.too_slow": ("done", "seconds", "projected"),
          "feedback.mnist_final.numerical_gradient": ("loss_calls", "seconds", "done")}
@@ -57,16 +58,8 @@ def stopped(outcome):
 def answers_of_params(network, images):
     """The classes network.params give the images by the book's forward pass, computed here:
     argmax of sigmoid(x W1 + b1) W2 + b2 (softmax keeps the order)."""
-    params = plain(network.params, "TwoLayerNet.params")
-    sizes = f"784, {HIDDEN}, 10"
-    if not isinstance(params, dict) or not set(SHAPES) <= set(params):
-        fail("feedback.two_layer_net.keys", sizes=sizes,
-             got=sorted(map(str, params)) if isinstance(params, dict) else type(params).__name__)
-    for key, shape in SHAPES.items():
-        if np.shape(params[key]) != shape:
-            fail("feedback.two_layer_net.param_shape", sizes=sizes, param=key,
-                 got=np.shape(params[key]), expected=shape)
-    W1, b1, W2, b2 = (np.asarray(params[key], dtype=np.float64) for key in SHAPES)
+    params = shaped_params(network, f"784, {HIDDEN}, 10", SHAPES)
+    W1, b1, W2, b2 = (np.asarray(params[key], dtype=np.float64) for key in KEYS)
     with np.errstate(over="ignore"):
         hidden = 1 / (1 + np.exp(-(images @ W1 + b1)))
     return np.argmax(hidden @ W2 + b2, axis=1)

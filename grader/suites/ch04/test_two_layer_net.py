@@ -51,8 +51,9 @@ def params_of(network):
     return params
 
 
-def check_params(network, sizes, shapes):
-    """Check network.params (W1, b1, W2 and b2; other keys may sit beside them); the copy read."""
+def shaped_params(network, sizes, shapes):
+    """A copy of network.params, read from the worker, once it holds W1, b1, W2 and b2 (other
+    keys may sit beside them) in these shapes."""
     params = plain(network.params, "TwoLayerNet.params")
     if not isinstance(params, dict) or not set(KEYS) <= set(params):
         fail("feedback.two_layer_net.keys", sizes=sizes,
@@ -61,6 +62,12 @@ def check_params(network, sizes, shapes):
         if np.shape(params[key]) != shape:
             fail("feedback.two_layer_net.param_shape", sizes=sizes, param=key,
                  got=np.shape(params[key]), expected=shape)
+    return params
+
+
+def check_params(network, sizes, shapes):
+    """Check a new network's params: shaped_params, and both biases zero; the copy read."""
+    params = shaped_params(network, sizes, shapes)
     for key in ("b1", "b2"):
         if np.any(params[key] != 0):
             fail("feedback.two_layer_net.bias_not_zero", sizes=sizes, param=key,
