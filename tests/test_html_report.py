@@ -49,6 +49,28 @@ def test_the_page_is_self_contained(report):
     assert "learning_curves: skipped: it needs mnist_final" in text
 
 
+MARKUP_SOFTMAX = (
+    "def softmax(a):\n"
+    "    print('<script>document.title = 1</script>]]></system-out><testcase name=\"forged\"/>')\n"
+    "    raise ValueError('<img src=x onerror=\"document.title = 2\">')\n")
+
+
+def test_markup_from_the_submission_is_shown_as_text(tmp_path):
+    # What the student's code prints and raises lands in the page and the JUnit file as text:
+    # no script or image of its own in the instructor's browser, no test case of its own.
+    import xml.etree.ElementTree as ET
+    target = patched_submission(tmp_path, {"ch03/softmax.py": MARKUP_SOFTMAX})
+    for form in ("html", "junit"):
+        done = CliRunner().invoke(main, ["run", "softmax", "--target", str(target), "--format",
+                                         form, "--output", str(tmp_path / form)])
+        assert done.exit_code == 0, done.output
+    page = (tmp_path / "html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=" in page and "&lt;script&gt;document.title" in page
+    assert "<img src=x" not in page and "<script>document.title" not in page
+    cases = [c.get("name") for c in ET.parse(tmp_path / "junit").getroot().iter("testcase")]
+    assert "forged" not in cases and any(name.startswith("test_softmax") for name in cases)
+
+
 def _chromium(*args: str) -> subprocess.CompletedProcess:
     command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                "--virtual-time-budget=5000", *args]
