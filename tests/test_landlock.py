@@ -233,3 +233,17 @@ print(json.dumps({"layers": layers, "no_new_privs": no_new_privs,
     assert results["00"]["layers"] == ["landlock-fs"]
     assert results["11"]["passwd"] == results["00"]["passwd"] == "EACCES"
     assert results["11"]["no_new_privs"] == results["00"]["no_new_privs"] == 1
+
+
+def test_another_process_memory_cannot_be_opened_even_with_proc_readable():
+    # Landlock refuses ptrace-level access to processes outside the domain at every ABI; the
+    # same open without the restriction succeeds (this process is the child's parent, same uid).
+    code = """
+def open_mem():
+    os.close(os.open("/proc/%s/mem" % sys.argv[1], os.O_RDONLY))
+print(json.dumps(attempt(open_mem)))
+"""
+    assert run_restricted(code, str(os.getpid()), read_only=["/proc"]) == "EACCES"
+    unrestricted = subprocess.run([sandbox.PYTHON, "-I", "-c", PRELUDE + code, str(os.getpid())],
+                                  capture_output=True, text=True, timeout=120)
+    assert json.loads(unrestricted.stdout) == "ok", unrestricted.stderr
