@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import tempfile
 import time
@@ -17,6 +18,7 @@ from . import catalog, manifest
 from .grading import grade
 from .manifest import CAPSTONE
 from .reporters import render, write_atomically
+from .reporters.safe_text import visible
 from .reporters.text import table_row
 from .results import RunResult
 from .judge.sandbox import SandboxUnavailable
@@ -54,7 +56,8 @@ def charge_once_default(kit_root: Path) -> bool:
 
 
 def _state_file(target: Path) -> Path:
-    key = hashlib.sha256(str(target).encode()).hexdigest()[:16]
+    # the path's own bytes: a folder name that is not UTF-8 (a student's zip) is still a key
+    key = hashlib.sha256(os.fsencode(target)).hexdigest()[:16]
     return kit_cache_root() / "last-results" / f"{key}.json"
 
 
@@ -194,7 +197,7 @@ def plot(ids, target: str, kit_root: Path, out_dir: Path, timeout=30.0, sandbox=
     drawn, skipped = make_figures(folder, out_dir, confinement(sandbox, False),
                                   last_results(folder), ids=tuple(ids), timeout=timeout)
     for line in [*map(str, drawn.values()), *skipped]:
-        click.echo(line)
+        click.echo(visible(line))  # a skip line may quote the student's exception
     return drawn
 
 

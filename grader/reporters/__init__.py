@@ -32,7 +32,9 @@ def write_atomically(path: Path, content: str) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.fchmod(handle, 0o666 & ~umask)  # as open() would make it, not mkstemp's 0600
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        # The reporters already made the text encodable (safe_text); this is the last guard,
+        # so that a string that slipped past them still costs a "?", never the whole file.
+        with os.fdopen(handle, "w", encoding="utf-8", errors="replace") as stream:
             stream.write(content)
         os.replace(temporary, path)
     except BaseException:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import catalog, manifest
+from .safe_text import dumps, scrub, visible
 
 
 def _message(exercise: dict[str, Any]) -> str:
@@ -33,6 +34,7 @@ def _message(exercise: dict[str, Any]) -> str:
 
 def report(results: dict[str, Any]) -> dict[str, Any]:
     """The autograding report for one run's results."""
+    results = scrub(results, visible)  # the action prints these in a log that obeys escapes
     if results.get("kit_error"):
         return {"version": 1, "status": "error",
                 "max_score": sum(e.points for e in manifest.EXERCISES),
@@ -47,7 +49,7 @@ def report(results: dict[str, Any]) -> dict[str, Any]:
 
 
 def encode(results: dict[str, Any]) -> str:
-    return base64.b64encode(json.dumps(report(results)).encode()).decode()
+    return base64.b64encode(dumps(report(results)).encode()).decode()
 
 
 if __name__ == "__main__":

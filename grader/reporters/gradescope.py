@@ -5,11 +5,11 @@ instructor's hidden checks ran, a second test per exercise holds them, with the 
 shown only as the instructor chooses (Gradescope's `visibility`: after_published by default)."""
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 from .. import catalog, manifest
 from ..results import ExerciseResult, RunResult, exercise_status
+from .safe_text import dumps, scrubbed
 
 # Gradescope's visibility values, most hidden first.
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
@@ -90,8 +90,9 @@ def _next_step(result: RunResult) -> str:
 def render(result: RunResult, hidden_visibility: str = HIDDEN_VISIBILITY) -> str:
     if hidden_visibility not in VISIBILITIES:
         raise ValueError(f"hidden_visibility must be one of {', '.join(VISIBILITIES)}")
+    result = scrubbed(result)  # Gradescope shows these strings to the student as they are
     tests = [row for e in result.exercises for row in _tests(e, hidden_visibility)]
     data = {"score": result.score, "execution_time": round(result.seconds, 3),
             "output": result.kit_error or _next_step(result), "visibility": "visible",
             "stdout_visibility": "hidden", "tests": tests}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return dumps(data, indent=2) + "\n"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .. import catalog
 from ..results import ExerciseResult, RunResult
+from .safe_text import scrubbed, visible
 
 COLOURS = {"passed": "#1a7f37", "partial": "#9a6700", "failed": "#cf222e", "error": "#cf222e",
            "not_started": "#6e7781", "timeout": "#8250df", "blocked": "#0969da"}
@@ -72,6 +73,8 @@ def render(result: RunResult, figures: dict[str, Path] | None = None,
            skipped: list[str] | None = None) -> str:
     """The page. figures: {name: PNG path} drawn for this run; skipped: the lines of those
     that could not be drawn."""
+    result = scrubbed(result)  # no bidi override or control reaches the page, escaped or not
+    skipped = [visible(line) for line in skipped or []]
     head = [catalog.text("html.exercise"), catalog.text("html.section"),
             catalog.text("html.points"), catalog.text("html.status"), catalog.text("html.feedback")]
     rows = "".join(_row(e) for e in result.exercises)

@@ -1,10 +1,10 @@
 """The kit's own JSON results (schema in README.md, "Results files")."""
 from __future__ import annotations
 
-import json
-
 from ..results import RunResult
+from .safe_text import dumps
 
 
 def render(result: RunResult) -> str:
-    return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    # valid UTF-8 whatever the submission's text holds; the text itself is kept as it came
+    return dumps(result.to_dict(), indent=2) + "\n"

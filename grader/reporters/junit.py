@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 from .. import catalog
 from ..results import RunResult
+from .safe_text import scrubbed
 
 # How each check status shows in JUnit: as a failure, an error, or a skip.
 _ELEMENT = {"failed": "failure", "not_started": "failure", "error": "error", "timeout": "error",
@@ -21,6 +22,7 @@ def _counts(tests) -> dict[str, str]:
 
 
 def render(result: RunResult) -> str:
+    result = scrubbed(result)  # only characters XML 1.0 allows, none that acts on a reader
     root = ET.Element("testsuites", name="dlfs-kit")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for exercise in result.exercises:

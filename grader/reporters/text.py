@@ -8,6 +8,7 @@ import click
 
 from .. import catalog
 from ..results import ExerciseResult, RunResult
+from .safe_text import scrubbed
 
 COLOURS = {"passed": "green", "partial": "yellow", "failed": "red", "not_started": "bright_black",
            "error": "red", "timeout": "magenta", "blocked": "cyan"}
@@ -74,6 +75,7 @@ def _details(result: ExerciseResult, verbose: bool) -> list[str]:
 
 
 def render(result: RunResult, verbose: bool = False) -> str:
+    result = scrubbed(result)  # the submission's escapes shown, not obeyed; styling added after
     lines = [catalog.text("report.target", target=result.target,
                           how=catalog.text(f"report.sandbox.{result.sandbox}")),
              click.style(table_row(catalog.text("table.exercise"), catalog.text("table.section"),
