@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader import manifest
+from grader import catalog, manifest
 from grader.cli import main
 from grader.reporters import gradescope
 from grader import results as model
@@ -205,3 +205,56 @@ def test_setup_sh_installs_the_kit_in_a_fresh_venv_that_grades(built, tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "MNIST ready" in done.stdout and (root / "venv" / "bin" / "grade").exists()
     assert run_autograder(root)["score"] == FULL
+
+
+# Right wherever the public checks look, wrong on integer input and on a batch of one, where
+# sigmoid's and three_layer_net's hidden checks look.
+HIDDEN_ONLY_SIGMOID = '''
+_right_sigmoid = sigmoid
+
+
+def sigmoid(x):
+    x = np.asarray(x)
+    if x.dtype.kind in "iu" or (x.ndim == 2 and x.shape[0] == 1):
+        return np.zeros(x.shape)
+    return _right_sigmoid(x)
+'''
+
+
+def test_the_visible_rows_tell_nothing_the_hidden_checks_found(tmp_path):
+    # Graded for real: the whole run blocks three_layer_net on sigmoid, whose hidden checks
+    # fail; the rows a student sees at once, and resubmits against, come from the public
+    # checks alone, which all pass.
+    from grader.grading import grade
+    from grader.runner import RunOptions, sandbox_mode
+    target = patched_submission(tmp_path, {"ch03/activations.py": HIDDEN_ONLY_SIGMOID})
+    result = grade(("sigmoid", "three_layer_net"),
+                   RunOptions(target=target, hidden=True, sandbox=sandbox_mode("auto")[0]))
+    net = next(e for e in result.exercises if e.id == "three_layer_net")
+    assert net.blocked_by == "sigmoid" and net.recoverable > 0, net
+    data = json.loads(gradescope.render(result))
+    check_format(data)
+    seen = [t for t in data["tests"] if t["visibility"] == "visible"]
+    assert [t["name"].split()[0] for t in seen] == ["sigmoid", "three_layer_net"]
+    assert all(t["status"] == "passed" and t["score"] == t["max_score"] for t in seen), seen
+    shown = "\n".join(t["output"] for t in seen)
+    assert "Blocked" not in shown and "hang on" not in shown and "hidden" not in shown, shown
+    assert data["output"] == catalog.text("gradescope.public_done")
+    hidden = [t for t in data["tests"] if t["visibility"] != "visible"]
+    assert hidden and any(t["status"] == "failed" for t in hidden)
+
+
+def test_points_hanging_on_a_prerequisite_never_exceed_the_row():
+    sigmoid, net = manifest.BY_ID["sigmoid"], manifest.BY_ID["three_layer_net"]
+    calls = ["ch03/activations.py:sigmoid"]
+    failing = model.build_exercise(sigmoid, [
+        model.TestResult("suites/s.py::test_values", "sigmoid", 1.0, "failed")])
+    tests = [model.TestResult("suites/n.py::test_forward", net.id, 1.0, "failed", called=calls),
+             *(model.TestResult(f"hidden/n.py::test_{i}", net.id, 1.0, "failed", called=calls,
+                                hidden=True) for i in range(3))]
+    blocked = model.blocked(net, "sigmoid", tests)
+    data = json.loads(gradescope.render(model.RunResult([failing, blocked], 1.0, "/x",
+                                                        hidden=True)))
+    row = next(t for t in data["tests"] if t["name"].startswith("three_layer_net ("))
+    assert row["max_score"] == 1.5  # one check of four: a quarter of the 6 points
+    assert "Up to 1.5 points of this exercise hang on sigmoid" in row["output"], row

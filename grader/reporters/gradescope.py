@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import catalog, manifest
+from ..grading import blocking_prerequisite, likely_cause
 from ..results import ExerciseResult, RunResult, exercise_status
 from .safe_text import dumps, scrubbed
 
@@ -46,21 +47,53 @@ def _hidden_output(result: ExerciseResult) -> str:
     return "\n".join(lines)
 
 
-def _tests(result: ExerciseResult, hidden_visibility: str) -> list[dict]:
+def _public_view(result: RunResult) -> dict[str, ExerciseResult]:
+    """Each exercise as its public checks alone have it: its status, the prerequisite blocking
+    it, the likely cause and the points hanging on the prerequisite, all worked out as if no
+    hidden check had run, so that a row the student sees at once (and resubmits against) cannot
+    tell what the hidden checks found. The points hanging are a share of the row's own points."""
+    view = {}
+    for whole in result.exercises:
+        tests = [t for t in whole.tests if not t.hidden]
+        view[whole.id] = replace(whole, tests=tests,
+                                 status=exercise_status(tests) if tests else whole.status,
+                                 blocked_by=None, likely_cause=None, recoverable=0.0)
+    for whole in result.exercises:
+        public = view[whole.id]
+        prerequisite = blocking_prerequisite(public, view)
+        if prerequisite:
+            public.status, public.blocked_by = "blocked", prerequisite
+            public.recoverable = _hanging(whole, public)
+        elif whole.likely_cause:
+            public.likely_cause = likely_cause(public, view)
+    return view
+
+
+def _hanging(whole: ExerciseResult, public: ExerciseResult) -> float:
+    """The points of public's failing checks that called its blocking prerequisite, out of the
+    whole exercise's weights (as its score is): never more than the public row's points."""
+    if whole.charged_once is not None:  # what still failed in the rerun is the student's own
+        return 0.0
+    prerequisite = manifest.BY_ID[public.blocked_by]
+    total = sum(t.weight for t in whole.tests if t.status != "skipped")
+    hanging = sum(t.weight for t in public.tests if t.status != "skipped"
+                  and not t.counts_as_passed and t.calls_into(prerequisite))
+    return round(whole.max_score * hanging / total, 2) if total else 0.0
+
+
+def _tests(result: ExerciseResult, public: ExerciseResult, hidden_visibility: str
+           ) -> list[dict]:
     name = f"{result.id} ({result.exercise.section})"
     hidden = [t for t in result.tests if t.hidden and t.status != "skipped"]
     if not hidden:
         return [{"name": name, "score": result.score, "max_score": result.max_score,
-                 "status": "passed" if result.status == "passed" else "failed",
-                 "output": _output(result), "visibility": "visible"}]
-    public = replace(result, tests=[t for t in result.tests if not t.hidden])
+                 "status": "passed" if public.status == "passed" else "failed",
+                 "output": _output(public), "visibility": "visible"}]
     scored, possible = _points(result, hidden=False)
-    public_passed = all(t.status in ("passed", "skipped") for t in public.tests)
     # The hidden row gets what is left, so the two rows add up to the exercise's score exactly.
     return [{"name": name, "score": scored, "max_score": possible,
-             "status": "passed" if public_passed and not result.blocked_by else "failed",
-             "output": _output(replace(public, status=_public_status(public, result))),
-             "visibility": "visible"},
+             "status": "passed" if public.status == "passed" else "failed",
+             "output": _output(public), "visibility": "visible"},
             {"name": catalog.text("gradescope.hidden_name", name=name),
              "score": round(result.score - scored, 2),
              "max_score": round(result.max_score - possible, 2),
@@ -68,21 +101,14 @@ def _tests(result: ExerciseResult, hidden_visibility: str) -> list[dict]:
              "output": _hidden_output(result), "visibility": hidden_visibility}]
 
 
-def _public_status(public: ExerciseResult, whole: ExerciseResult) -> str:
-    """The status the public checks alone earn: the student must not read the hidden ones'."""
-    return "blocked" if whole.blocked_by else exercise_status(public.tests) if public.tests \
-        else whole.status
-
-
-def _next_step(result: RunResult) -> str:
+def _next_step(result: RunResult, view: dict[str, ExerciseResult]) -> str:
     """What to do next, judged by the public checks alone when hidden ones ran."""
     if not result.hidden:
         return result.next_step()
     for exercise in result.exercises:
-        public = [t for t in exercise.tests if not t.hidden]
-        if exercise.blocked_by or (public and _public_status(
-                replace(exercise, tests=public), exercise) != "passed"):
-            first = manifest.BY_ID[exercise.blocked_by or exercise.id]
+        public = view[exercise.id]
+        if public.status != "passed":
+            first = manifest.BY_ID[public.blocked_by or exercise.id]
             return catalog.text("next.step", exercise=first.id, section=first.section)
     return catalog.text("gradescope.public_done")
 
@@ -91,8 +117,10 @@ def render(result: RunResult, hidden_visibility: str = HIDDEN_VISIBILITY) -> str
     if hidden_visibility not in VISIBILITIES:
         raise ValueError(f"hidden_visibility must be one of {', '.join(VISIBILITIES)}")
     result = scrubbed(result)  # Gradescope shows these strings to the student as they are
-    tests = [row for e in result.exercises for row in _tests(e, hidden_visibility)]
+    # Without hidden checks the public view is the run itself: graded as `grade run` shows it.
+    view = _public_view(result) if result.hidden else {e.id: e for e in result.exercises}
+    tests = [row for e in result.exercises for row in _tests(e, view[e.id], hidden_visibility)]
     data = {"score": result.score, "execution_time": round(result.seconds, 3),
-            "output": result.kit_error or _next_step(result), "visibility": "visible",
+            "output": result.kit_error or _next_step(result, view), "visibility": "visible",
             "stdout_visibility": "hidden", "tests": tests}
     return dumps(data, indent=2) + "\n"
