@@ -10,8 +10,12 @@ The rerun is graded exactly like the first run (same confinement, hidden checks,
 
 Only the failing prerequisites' own definitions are placed, appended to the student's module, so
 an exercise that shares a file with its prerequisite (`gradient_descent` beside
-`numerical_gradient`) is still the student's own code. The students' copy has no reference: there
-the report says how many points hang on the prerequisite instead (`recoverable`).
+`numerical_gradient`) is still the student's own code. A rerun only ever scores code of the
+student's: an exercise with no functions of its own left in the rerun earns nothing from it. The
+capstone has none (it grades the student's TwoLayerNet and train together), so it is never rerun:
+its score is what the student's own net, trained by the student's own loop, reaches. The students'
+copy has no reference: there the report says how many points hang on the prerequisite instead
+(`recoverable`).
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from typing import Callable
 from . import manifest
 from .manifest import CAPSTONE, Exercise
 from .results import ExerciseResult, score_exercise
+from .results import prerequisites as builds_on
 
 WRAPPER = "_dlfs_charge_once"
 
@@ -63,51 +68,52 @@ def hybrid(target: Path, reference: Path, prerequisites: list[Exercise], into: P
     return into
 
 
-def _closure(exercise: Exercise) -> list[str]:
-    seen, stack = [], list(exercise.prerequisites)
-    while stack:
-        current = stack.pop()
-        if current not in seen:
-            seen.append(current)
-            stack.extend(manifest.BY_ID[current].prerequisites)
-    return seen
-
-
 def failing_prerequisites(result: ExerciseResult, results: dict[str, ExerciseResult]
                           ) -> tuple[str, ...]:
     """The prerequisites (direct or not) of a dependent that did not pass, in book order."""
-    failing = {p for p in _closure(result.exercise)
-               if p in results and results[p].status != "passed" and p != CAPSTONE}
-    return tuple(e.id for e in manifest.EXERCISES if e.id in failing)
+    return tuple(p.id for p in builds_on(result.exercise)
+                 if p.id in results and results[p.id].status != "passed" and p.id != CAPSTONE)
+
+
+def own_code_remains(exercise: Exercise, placed: tuple[str, ...]) -> bool:
+    """Whether the rerun still runs functions of the student's own for this exercise: the names
+    it grades, none of them among the placed references. Never for the capstone, which has no
+    names of its own: a rerun would train the reference's net with the reference's loop."""
+    replaced = {name for p in placed for name in manifest.BY_ID[p].names}
+    return bool(exercise.module and set(exercise.names) - replaced)
 
 
 def _rerun_tests(result: ExerciseResult, prerequisites: tuple[str, ...]) -> set[str]:
     """The checks of a dependent the rerun may rescore: failing ones that called a failing
-    prerequisite, or every failing one of the capstone, whose training calls everything."""
+    prerequisite (that raised, looped, is a stub or gave a wrong value)."""
     return {t.nodeid for t in result.tests if t.status not in ("passed", "skipped")
-            and (result.id == CAPSTONE
-                 or any(t.calls_into(manifest.BY_ID[p]) for p in prerequisites))}
+            and any(t.calls_into(manifest.BY_ID[p]) for p in prerequisites)}
 
 
-def candidates(results: dict[str, ExerciseResult]) -> dict[tuple[str, ...], list[str]]:
-    """Dependents worth a rerun, grouped by the prerequisites to put in place."""
+def candidates(results: dict[str, ExerciseResult], chosen: list[str] | None = None
+               ) -> dict[tuple[str, ...], list[str]]:
+    """Dependents worth a rerun (of those chosen, when given), grouped by the prerequisites to
+    put in place."""
     groups: dict[tuple[str, ...], list[str]] = {}
     for result in results.values():
-        if result.status in ("passed", "not_started"):
+        if chosen is not None and result.id not in chosen:
             continue
-        if not (result.blocked_by or (result.id == CAPSTONE and result.likely_cause)):
+        if result.status in ("passed", "not_started") or not result.blocked_by:
             continue
         prerequisites = failing_prerequisites(result, results)
-        if prerequisites and _rerun_tests(result, prerequisites):
+        if prerequisites and own_code_remains(result.exercise, prerequisites) \
+                and _rerun_tests(result, prerequisites):
             groups.setdefault(prerequisites, []).append(result.id)
     return groups
 
 
 def rescore(results: dict[str, ExerciseResult], target: Path, reference: Path, scratch: Path,
-            run: Callable[[list[Exercise], Path], dict[str, ExerciseResult]]) -> None:
-    """Rerun the dependents that failed with a failing prerequisite, and score each of their
-    failing checks as the rerun found it. `run(exercises, folder)` grades like the first run."""
-    for number, (prerequisites, dependents) in enumerate(candidates(results).items()):
+            run: Callable[[list[Exercise], Path], dict[str, ExerciseResult]],
+            chosen: list[str] | None = None) -> None:
+    """Rerun the dependents (of those chosen) that failed with a failing prerequisite, and score
+    each of their failing checks as the rerun found it. `run(exercises, folder)` grades like the
+    first run."""
+    for number, (prerequisites, dependents) in enumerate(candidates(results, chosen).items()):
         folder = hybrid(target, reference, [manifest.BY_ID[p] for p in prerequisites],
                         scratch / f"rerun-{number}")
         rerun = run([manifest.BY_ID[d] for d in dependents], folder)

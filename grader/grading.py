@@ -1,11 +1,14 @@
 """One grading run: which suites to run, in which phase, and the results model they make.
 
-Phase one runs every chosen exercise but the capstone in one judge. The capstone trains on MNIST
+Phase one runs every chosen exercise but the capstone in one judge. An exercise fails "blocked"
+when a failing check called a prerequisite that does not pass (wrong, raising, looping or still
+a stub): what it builds on and was not asked for is graded too when one fails, so that grading an
+exercise alone gives the status and score a full run gives. The capstone trains on MNIST
 for a while, so it runs in a second phase: whenever the student's TwoLayerNet and train exist
 (it is not started only while everything it builds on is), scored from the accuracy it reaches
-and nothing else. When it falls short while a prerequisite fails, that prerequisite is named as
-the likely cause. Asked for alone, the capstone runs first and its prerequisites only when it
-does not pass: what they would tell is needed only then.
+and nothing else, never rescored with reference code. When it falls short while a prerequisite
+fails, that prerequisite is named as the likely cause. Asked for alone, the capstone runs first
+and its prerequisites only when it does not pass: what they would tell is needed only then.
 
 MNIST is loaded here, in `grade`, before a judge that needs it starts: a download then shows its
 progress on the user's terminal, and MNIST that cannot be had (no network, a mirror that never
@@ -25,18 +28,13 @@ from data.mnist import load_mnist
 
 from . import catalog, charge_once, manifest
 from .manifest import CAPSTONE, Exercise
-from .results import ExerciseResult, RunResult, TestResult, blocked, build_exercise
+from .results import (ExerciseResult, RunResult, TestResult, blocked, build_exercise,
+                      prerequisites)
 from .runner import KitError, RunOptions, run_suites
 
 
 def _with_prerequisites(exercises: list[Exercise]) -> list[Exercise]:
-    wanted: set[str] = set()
-    stack = [e.id for e in exercises]
-    while stack:
-        exercise_id = stack.pop()
-        if exercise_id not in wanted:
-            wanted.add(exercise_id)
-            stack.extend(manifest.BY_ID[exercise_id].prerequisites)
+    wanted = {e.id for e in exercises} | {p.id for e in exercises for p in prerequisites(e)}
     return [e for e in manifest.EXERCISES if e.id in wanted]
 
 
@@ -68,24 +66,29 @@ def ready_mnist(exercises: list[Exercise]) -> None:
 
 
 def _failing_prerequisite(exercise: Exercise, results: dict[str, ExerciseResult]) -> str | None:
-    for prerequisite in _with_prerequisites([exercise]):
+    for prerequisite in prerequisites(exercise):
         result = results.get(prerequisite.id)
-        if prerequisite.id != exercise.id and result and result.status != "passed":
+        if result and result.status != "passed":
             return prerequisite.id
     return None
 
 
 def blocking_prerequisite(result: ExerciseResult, results: dict[str, ExerciseResult]
                           ) -> str | None:
-    """The failing prerequisite a failing check of this exercise actually called, if any."""
-    if result.status in ("passed", "not_started"):
+    """The failing prerequisite a failing check of this exercise actually called, if any:
+    whether it gave a wrong value, raised, looped or is still a stub. An exercise none of whose
+    checks got past a NotImplementedError is blocked only where its own code ran into that
+    prerequisite; a check that stopped in a prerequisite's stub before reaching the exercise's
+    code says nothing of it (a fresh copy is "not started", not blocked)."""
+    if result.status == "passed":
         return None
     failing = [t for t in result.tests if t.status not in ("passed", "skipped")]
-    for prerequisite in _with_prerequisites([result.exercise]):
+    if result.status == "not_started":
+        failing = [t for t in failing if t.calls_into(result.exercise)]
+    for prerequisite in prerequisites(result.exercise):
         outcome = results.get(prerequisite.id)
-        if prerequisite is result.exercise or not outcome or outcome.status == "passed":
-            continue
-        if any(t.calls_into(prerequisite) for t in failing):
+        if outcome and outcome.status != "passed" \
+                and any(t.calls_into(prerequisite) for t in failing):
             return prerequisite.id
     return None
 
@@ -97,22 +100,32 @@ def likely_cause(result: ExerciseResult, results: dict[str, ExerciseResult]) -> 
     return _failing_prerequisite(result.exercise, results)
 
 
-def _charge_once(results: dict[str, ExerciseResult], options: RunOptions) -> None:
-    """Rescore dependents with their failing prerequisites' reference in place."""
+def _charge_once(results: dict[str, ExerciseResult], options: RunOptions,
+                 chosen: list[Exercise]) -> None:
+    """Rescore the chosen dependents with their failing prerequisites' reference in place."""
     scratch = Path(tempfile.mkdtemp(prefix="dlfs-charge-once-"))
     try:
         charge_once.rescore(results, options.target, options.reference, scratch,
                             lambda exercises, folder: _run(exercises,
-                                                           replace(options, target=folder)))
+                                                           replace(options, target=folder)),
+                            chosen=[e.id for e in chosen])
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _run_with_statuses(exercises: list[Exercise], options: RunOptions
                        ) -> dict[str, ExerciseResult]:
-    """Grade exercises in one judge; those failing through a failing prerequisite are blocked."""
+    """Grade exercises in one judge; those failing through a failing prerequisite are blocked.
+    What a failing one builds on and was not among them is graded after, in a judge of its own:
+    blocked or not, alone or in a full run, the same."""
     ready_mnist(exercises)
     results = _run(exercises, options)
+    missing = [e for e in manifest.EXERCISES if e.id not in results and e.id != CAPSTONE
+               and any(e in prerequisites(r.exercise) for r in results.values()
+                       if r.status != "passed")]
+    if missing:
+        ready_mnist(missing)
+        results.update(_run(missing, options))
     for exercise in exercises:
         prerequisite = blocking_prerequisite(results[exercise.id], results)
         if prerequisite:
@@ -178,7 +191,7 @@ def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -
             else:
                 _run_capstone(results, options)
     if options.reference is not None:
-        _charge_once(results, options)
+        _charge_once(results, options, chosen)
     for result in results.values():
         result.recoverable = charge_once.recoverable(result)
     return RunResult([results[e.id] for e in chosen], time.monotonic() - started,

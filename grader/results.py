@@ -217,6 +217,19 @@ def build_exercise(exercise: Exercise, tests: list[TestResult]) -> ExerciseResul
                           tests, extra=extra)
 
 
+def prerequisites(exercise: Exercise) -> list[Exercise]:
+    """What exercise builds on, directly or not, in book order (itself not included): the one
+    closure that blocking, the likely cause and the charge-once rerun all read."""
+    wanted: set[str] = set()
+    stack = list(exercise.prerequisites)
+    while stack:
+        current = stack.pop()
+        if current not in wanted:
+            wanted.add(current)
+            stack.extend(manifest.BY_ID[current].prerequisites)
+    return [e for e in manifest.EXERCISES if e.id in wanted]
+
+
 def blocked(exercise: Exercise, prerequisite: str, tests: list[TestResult] | None = None
             ) -> ExerciseResult:
     """An exercise that was not run, or did not pass, because `prerequisite` fails."""

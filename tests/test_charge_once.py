@@ -127,23 +127,51 @@ def test_grade_batch_charges_once_by_default(tmp_path):
     assert '"charged_once"' not in runs["--no-charge-once"]
 
 
-@pytest.mark.slow
 @pytest.mark.needs_mnist
-def test_the_capstone_is_charged_once_too(tmp_path):
-    """A `train` that draws the same batch every iteration fails minibatch_sgd and leaves the
-    capstone short of its threshold; with the reference train in place the student's own
-    TwoLayerNet reaches it, so the capstone's points come back and only minibatch_sgd pays."""
-    fixture = read_fixture(MISTAKES / "minibatch_sgd" / "same_batch_every_iteration.py")
-    submission = patched_submission(tmp_path, {fixture["module"]: fixture["text"]})
-    _, plain = grade_json(submission, "minibatch_sgd", "mnist_final")
-    _, once = grade_json(submission, "minibatch_sgd", "mnist_final", "--charge-once")
-    plain, once = by_id(plain), by_id(once)
-    assert plain["mnist_final"]["score"] < 13 and plain["mnist_final"]["likely_cause"]
-    assert once["mnist_final"]["score"] == 13
-    assert once["mnist_final"]["charged_once"]["prerequisites"] == ["minibatch_sgd"]
-    assert once["minibatch_sgd"]["score"] == plain["minibatch_sgd"]["score"] < 8
-    # What the report shows of the capstone is the student's own run, not the rerun's.
-    assert once["mnist_final"]["accuracy"] == plain["mnist_final"]["accuracy"]
+def test_the_capstone_is_never_rescored_with_reference_code(tmp_path):
+    """A TwoLayerNet that cannot even be built (one line changed in the stubs' solutions) fails
+    two_layer_net and minibatch_sgd's checks and the capstone. Charge-once gives minibatch_sgd
+    back what it lost to it (its train is the student's, and right), never the capstone: no
+    rerun trains the reference's net with the reference's loop."""
+    submission = patched_submission(tmp_path, {"ch04/two_layer_net.py": (
+        "_Provided = TwoLayerNet\n\n\nclass TwoLayerNet(_Provided):\n"
+        "    def __init__(self, *args, **kwargs):\n        raise ValueError('not yet')\n")})
+    _, once = grade_json(submission, "two_layer_net", "minibatch_sgd", "mnist_final",
+                         "--charge-once")
+    once = by_id(once)
+    final = once["mnist_final"]
+    assert final["score"] == 0 and final["status"] != "passed", final
+    assert "charged_once" not in final and not any(t.get("rescored") for t in final["tests"])
+    assert final["likely_cause"] == "two_layer_net"
+    assert once["two_layer_net"]["score"] < 10
+    sgd = once["minibatch_sgd"]
+    assert sgd["blocked_by"] == "two_layer_net" and sgd["score"] == 8, sgd
+    assert sgd["charged_once"]["prerequisites"] == ["two_layer_net"]
+
+
+def test_no_rerun_for_an_exercise_without_code_of_its_own_left():
+    from grader.charge_once import candidates, own_code_remains
+    from grader.results import ExerciseResult
+    from grader.results import TestResult as Check
+
+    capstone = manifest.BY_ID["mnist_final"]
+    assert not own_code_remains(capstone, ("two_layer_net", "minibatch_sgd"))
+    assert not own_code_remains(capstone, ())
+    assert own_code_remains(manifest.BY_ID["minibatch_sgd"], ("two_layer_net",))
+    results = {e.id: ExerciseResult(e, "failed", 0.0, []) for e in manifest.EXERCISES}
+    failing = Check("suites/ch04/test_mnist_final.py::t", capstone.id, 1, "failed",
+                    called=["ch04/train.py:train", "ch04/two_layer_net.py:TwoLayerNet.gradient"])
+    results[capstone.id] = ExerciseResult(capstone, "failed", 0.0, [failing],
+                                          blocked_by="minibatch_sgd",
+                                          likely_cause="minibatch_sgd")
+    sgd = manifest.BY_ID["minibatch_sgd"]
+    results[sgd.id] = ExerciseResult(sgd, "blocked", 0.0, [Check(
+        "suites/ch04/test_train.py::t", sgd.id, 1, "error",
+        called=["ch04/two_layer_net.py:TwoLayerNet.__init__"])], blocked_by="two_layer_net")
+    groups = candidates(results)
+    assert all(capstone.id not in dependents for dependents in groups.values())
+    assert [sgd.id] in groups.values()
+    assert candidates(results, chosen=["softmax"]) == {}
 
 
 def test_batch_charges_once_only_where_the_reference_is(tmp_path, capsys):
