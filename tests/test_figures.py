@@ -138,6 +138,25 @@ def test_a_looping_or_missing_function_leaves_the_rest_of_its_figure(tmp_path):
     pixels(tmp_path / "plots" / "gradient.png")  # the arrows still drawn
 
 
+WRONG_SHAPES = {  # honest answers of the wrong shape or type: each costs only its own figure
+    "ch03/softmax.py": "def softmax(a):\n    return np.exp(a - np.max(a))[:, None] * np.ones(2)\n",
+    "ch03/activations.py": "def relu(x):\n    return 'positive part'\n",
+    "ch04/gradient.py": "def numerical_gradient(f, x):\n    return np.zeros(3)\n",
+}
+
+
+def test_answers_of_the_wrong_shape_are_a_note_per_figure_not_a_crash(tmp_path):
+    target = patched_submission(tmp_path, WRONG_SHAPES)
+    output = plot(target, tmp_path / "plots", "relu", "softmax", "numerical_gradient")
+    assert ("softmax: skipped: it needs softmax, which returned an array of shape (3, 2), "
+            "where the figure needs an array of shape (3,)") in output
+    assert "activations: skipped: it needs relu, which returned a str, not an array" in output
+    assert ("gradient: skipped: it needs numerical_gradient, which returned an array of shape "
+            "(3,), where the figure needs an array of shape (2,)") in output
+    pixels(tmp_path / "plots" / "activations.png")  # step and sigmoid still drawn
+    assert not (tmp_path / "plots" / "softmax.png").exists()
+
+
 def test_japanese_figures_have_every_glyph(tmp_path):
     """`grade --lang ja plot` in a real process: matplotlib warns of each glyph no font has, and
     none may be missing. With a CJK font the titles are Japanese (the picture differs from the

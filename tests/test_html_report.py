@@ -105,3 +105,39 @@ def test_the_page_renders_in_chromium_with_its_table_and_figures(report, tmp_pat
     colourful = (rgb.max(axis=-1) - rgb.min(axis=-1)) > 0.3
     assert colourful.mean() > 0.002, "no figure painted on the screenshot"
     print(f"screenshot: {shot}")
+
+
+WRONG_SHAPE_SOFTMAX = "def softmax(a):\n    return np.exp(a - np.max(a))[:, None] * np.ones(2)\n"
+
+
+def test_a_wrong_shape_softmax_is_a_note_in_the_page(tmp_path):
+    target = patched_submission(tmp_path, {"ch03/softmax.py": WRONG_SHAPE_SOFTMAX})
+    page = tmp_path / "report.html"
+    done = CliRunner().invoke(main, ["run", "softmax", "sigmoid", "--target", str(target),
+                                     "--format", "html", "--output", str(page)])
+    assert done.exit_code == 0, done.output
+    text = page.read_text(encoding="utf-8")
+    assert "softmax: skipped: it needs softmax, which returned an array of shape (3, 2)" in text
+    assert text.count("data:image/png;base64,") == 1  # the activations are still drawn
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH: `apt-get install chromium` "
+                    "to check the HTML report in a real browser")
+def test_the_page_of_a_submission_sending_escapes_and_overrides_renders_them_as_text(tmp_path):
+    from submissions import read_fixture
+    fixture = read_fixture(Path(__file__).parent / "hostile" / "bad_text.py")
+    target = patched_submission(tmp_path, {fixture["module"]: fixture["text"]})
+    page = tmp_path / "report.html"
+    done = CliRunner().invoke(main, ["run", "softmax", "--target", str(target),
+                                     "--format", "html", "--output", str(page)])
+    assert done.exit_code == 0, done.output
+    probed = tmp_path / "probed.html"
+    probed.write_text(page.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"),
+                      encoding="utf-8")
+    dom = _chromium("--dump-dom", probed.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert 'data-loaded="yes"' in dom.stdout, "the page never finished loading"
+    assert re.search(r'data-id="softmax" data-status="error"', dom.stdout)
+    assert r"\x1b[2J" in dom.stdout and r"\u202e" in dom.stdout and "日本語" in dom.stdout
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]",
+                         dom.stdout), "a control or override reached the page raw"

@@ -42,6 +42,31 @@ class Context:
         self.code, self.last, self.timeout = code, last, timeout
 
 
+def _describe(value) -> str:
+    """What a student's function returned, in a few words: its shape, not its contents."""
+    try:
+        shape = np.shape(np.asarray(value, dtype=float))
+    except (TypeError, ValueError):
+        return catalog.text("plot.value.other", kind=type(value).__name__)
+    if shape == ():
+        return catalog.text("plot.value.number", value=f"{float(value):.4g}")
+    return catalog.text("plot.value.array", shape=shape)
+
+
+def _array(value, shape: tuple[int, ...], exercise: str) -> np.ndarray:
+    """value as a float array of shape (any layout of as many numbers will do), or Skip saying
+    what the student's function returned instead, so the other figures are still drawn."""
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        array = None
+    if array is None or array.size != int(np.prod(shape)):
+        reason = catalog.text("plot.reason.returned", got=_describe(value),
+                              expected=catalog.text("plot.value.array", shape=shape))
+        raise Skip(catalog.text("plot.skipped", exercise=exercise, reason=reason))
+    return array.reshape(shape)
+
+
 def _activations(context: Context, path: Path) -> tuple[Path, list[str]]:
     shapes = json.loads(SHAPES.read_text(encoding="utf-8"))
     x = np.linspace(-5, 5, 201)
@@ -49,13 +74,10 @@ def _activations(context: Context, path: Path) -> tuple[Path, list[str]]:
     for name in ACTIVATIONS:
         try:
             with context.code.figure(name, context.timeout):
-                curves[name] = np.asarray(getattr(student("ch03.activations"), name)(x.copy()),
-                                          dtype=float).reshape(x.shape)
+                curves[name] = _array(getattr(student("ch03.activations"), name)(x.copy()),
+                                      x.shape, name)
         except Skip as skip:
             skipped[name] = str(skip)
-        except (TypeError, ValueError):  # an answer of another shape or type
-            skipped[name] = catalog.text("plot.skipped", exercise=name,
-                                         reason=catalog.text("plot.reason.shape"))
     if not curves:  # one line: the first exercise it needs, the others named after it
         first, *others = skipped
         raise Skip(skipped[first] + (" " + catalog.text("plot.also_needs", names=", ".join(
@@ -65,8 +87,10 @@ def _activations(context: Context, path: Path) -> tuple[Path, list[str]]:
 
 def _softmax(context: Context, path: Path):
     with context.code.figure("softmax", context.timeout):
-        before = student("ch03.softmax").softmax(SOFTMAX_ROW.copy())
-        after = student("ch03.softmax").softmax(SOFTMAX_ROW * SOFTMAX_SCALE)
+        before = _array(student("ch03.softmax").softmax(SOFTMAX_ROW.copy()),
+                        SOFTMAX_ROW.shape, "softmax")
+        after = _array(student("ch03.softmax").softmax(SOFTMAX_ROW * SOFTMAX_SCALE),
+                       SOFTMAX_ROW.shape, "softmax")
     return draw.softmax(SOFTMAX_ROW, before, after, SOFTMAX_SCALE, path), []
 
 
@@ -76,7 +100,7 @@ def _gradient(context: Context, path: Path):
     grid = np.array([[a, b] for a in axis for b in axis])
     with context.code.figure("numerical_gradient", context.timeout):
         gradient = student("ch04.gradient").numerical_gradient
-        arrows = np.array([np.asarray(gradient(f, point.copy()), dtype=float).reshape(2)
+        arrows = np.array([_array(gradient(f, point.copy()), (2,), "numerical_gradient")
                            for point in grid])
     paths, skipped = {}, []
     try:  # without a working gradient_descent, the arrows alone
@@ -86,7 +110,7 @@ def _gradient(context: Context, path: Path):
                 points = [START]
                 for _ in range(DESCENT_STEPS):  # one step at a time, to see the path
                     step = descent(f, points[-1].copy(), lr=lr, step_num=1)
-                    points.append(np.clip(np.asarray(step, dtype=float).reshape(2), -1e3, 1e3))
+                    points.append(np.clip(_array(step, (2,), "gradient_descent"), -1e3, 1e3))
                 paths[lr] = np.array(points)
     except Skip as skip:
         paths, skipped = {}, [str(skip)]
@@ -146,6 +170,11 @@ def make_figures(target: Path, out_dir: Path, mode: str, last: dict, ids=(),
                 path, partly = figure.make(context, Path(out_dir) / f"{figure.name}.png")
             except Skip as skip:
                 skipped.append(f"{figure.name}: {skip}")
+                continue
+            except Exception as error:  # values no check foresaw: the other figures still come
+                skipped.append(f"{figure.name}: " + catalog.text(
+                    "plot.not_drawn", error=f"{type(error).__name__}: {error}"[:200],
+                    exercises=" ".join(figure.needs)))
                 continue
             skipped.extend(f"{figure.name}: {line}" for line in partly)
             drawn[figure.name] = path
