@@ -118,6 +118,29 @@ def test_only_a_failing_prerequisite_the_failing_checks_called_blocks():
     assert likely_cause(own_fault, results) == "sigmoid"  # the first failing prerequisite
 
 
+def test_a_stub_prerequisite_blocks_only_where_the_exercises_own_code_reached_it():
+    inference = manifest.BY_ID["mnist_inference"]
+    results = {"sigmoid": build_exercise(manifest.BY_ID["sigmoid"],
+                                         [check("not_started", 1, "sigmoid")])}
+    reached = build_exercise(inference, [check(
+        "not_started", 1, "mnist_inference", called=["ch03/mnist_inference.py:predict",
+                                                     "ch03/activations.py:sigmoid"])])
+    assert reached.status == "not_started"
+    assert blocking_prerequisite(reached, results) == "sigmoid"
+    # A check that stopped in the prerequisite's stub before the exercise's own code ran (a
+    # fresh copy: minibatch_sgd's checks build a TwoLayerNet first) says nothing of that code.
+    sgd = manifest.BY_ID["minibatch_sgd"]
+    results["two_layer_net"] = build_exercise(manifest.BY_ID["two_layer_net"],
+                                              [check("not_started", 1, "two_layer_net")])
+    fresh = build_exercise(sgd, [check("not_started", 1, "minibatch_sgd", called=[
+        "ch04/two_layer_net.py:TwoLayerNet.__init__"])])
+    assert blocking_prerequisite(fresh, results) is None
+    # Once some of its own checks get further, the same check blocks as any failing one.
+    started = build_exercise(sgd, [check("passed", 1, "minibatch_sgd", name="own"), check(
+        "not_started", 1, "minibatch_sgd", called=["ch04/two_layer_net.py:TwoLayerNet.__init__"])])
+    assert blocking_prerequisite(started, results) == "two_layer_net"
+
+
 def test_a_method_call_counts_as_a_call_into_its_class():
     test = check("failed", called=["ch04/two_layer_net.py:TwoLayerNet.gradient"])
     assert test.calls_into(manifest.BY_ID["two_layer_net"])

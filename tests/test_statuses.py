@@ -170,3 +170,55 @@ def test_a_failing_prerequisite_blocks_only_the_checks_that_called_it(tmp_path):
     assert exercises["identity_function"]["status"] == "failed"
     net = exercises["three_layer_net"]
     assert net["status"] in ("failed", "partial") and "blocked_by" not in net, net
+
+
+def _statuses(results: dict) -> dict:
+    return {e["id"]: (e["status"], e["score"], e.get("blocked_by"), e.get("recoverable"))
+            for e in results["exercises"]}
+
+
+def test_an_exercise_alone_is_blocked_as_in_a_full_run(tmp_path):
+    # Grading three_layer_net alone grades sigmoid too once three_layer_net fails: blocked or
+    # not does not depend on what else was asked for.
+    submission = patched_submission(tmp_path, {"ch03/activations.py": WRONG_SIGMOID})
+    _, alone = grade_json(submission, "three_layer_net")
+    _, with_it = grade_json(submission, "sigmoid", "three_layer_net")
+    assert [e["id"] for e in alone["exercises"]] == ["three_layer_net"]
+    assert _statuses(alone)["three_layer_net"] == _statuses(with_it)["three_layer_net"]
+    assert _statuses(alone)["three_layer_net"][:3] == ("blocked", 2.0, "sigmoid")
+
+
+@pytest.mark.needs_mnist
+def test_a_prerequisite_still_a_stub_blocks_the_code_that_calls_it(tmp_path):
+    # mnist_inference is right, but the sigmoid it calls still raises NotImplementedError: it is
+    # blocked by sigmoid, not "not started", and charge-once gives its points back.
+    submission = patched_submission(tmp_path, {"ch03/activations.py": (
+        "def sigmoid(x):\n    raise NotImplementedError('sigmoid: see section 3.2.4')\n")})
+    _, plain = grade_json(submission, "mnist_inference")
+    _, once = grade_json(submission, "mnist_inference", "--charge-once")
+    inference = by_id(plain)["mnist_inference"]
+    assert inference["status"] == "blocked" and inference["blocked_by"] == "sigmoid"
+    assert inference["score"] == 0 and inference["recoverable"] == 8
+    assert by_id(once)["mnist_inference"]["score"] == 8
+    assert by_id(once)["mnist_inference"]["charged_once"]["prerequisites"] == ["sigmoid"]
+
+
+@pytest.mark.slow  # a loop costs the check's whole time limit, once per judge
+def test_a_prerequisite_that_loops_blocks_its_callers_and_is_charged_once(tmp_path):
+    # identity_function never returns: three_layer_net's checks that call it run out of time
+    # too, either at its own limit or at once for code stopped earlier in the run. They are
+    # blocked by identity_function, alone as in a full run, and charge-once gives them back.
+    submission = patched_submission(tmp_path, {"ch03/activations.py": (
+        "def identity_function(x):\n    while True:\n        pass\n")})
+    limit = ["--timeout", "20"]
+    _, full = grade_json(submission, "identity_function", "three_layer_net", *limit)
+    _, alone = grade_json(submission, "three_layer_net", *limit)
+    net = by_id(full)["three_layer_net"]
+    assert by_id(full)["identity_function"]["status"] == "timeout"
+    assert net["status"] == "blocked" and net["blocked_by"] == "identity_function", net
+    assert net["recoverable"] == 6 - net["score"] > 0
+    assert _statuses(alone)["three_layer_net"] == _statuses(full)["three_layer_net"]
+    _, once = grade_json(submission, "identity_function", "three_layer_net", "--charge-once",
+                         *limit)
+    assert by_id(once)["three_layer_net"]["score"] == 6
+    assert by_id(once)["identity_function"]["score"] == 0

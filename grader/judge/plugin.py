@@ -261,6 +261,18 @@ def _called(session) -> list:
             if isinstance(c, (list, tuple)) and len(c) == 2 and isinstance(c[0], str)][:200]
 
 
+def _looped_in(error) -> list:
+    """The student's functions a check that ran out of time was running. Its session died with
+    them, so the frames caught at the deadline (and, for code stopped earlier in the run, that
+    code) say which exercise looped: grading blocks the dependents that called it."""
+    if not isinstance(error, StudentTimeout):
+        return []
+    entries = [f for f in error.frames or [] if isinstance(f, list) and len(f) >= 3]
+    if error.earlier and _Judge.worker is not None:
+        entries += [[e[0], None, e[-1]] for e in _Judge.worker.stopped if len(e) >= 2]
+    return [f"{str(f[0])[:200]}:{str(f[2])[:200]}" for f in entries][:100]
+
+
 def _ask(session, op: str, what: str) -> list:
     """What the session recorded during the check (a list), or nothing if it cannot answer."""
     if not session.alive:
@@ -306,6 +318,8 @@ def pytest_runtest_makereport(item, call):
             grade["advice"] += _deprecation_advice(_Judge.session)
             _Judge.session.finish()
             _Judge.session = None
+        if grade["status"] == "timeout" and call.excinfo is not None:
+            grade["called"] = grade.get("called", []) + _looped_in(call.excinfo.value)
         printed = _Judge.worker.take_output() if _Judge.worker else ""
         if printed.strip():
             grade["output"] = printed[-OUTPUT_SHOWN:]
