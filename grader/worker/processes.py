@@ -1,10 +1,13 @@
-"""Which process is whose child, read from /proc (Linux; elsewhere nothing is found).
+"""Which process is whose child, read from /proc (Linux; elsewhere nothing is found), and the
+one way the kit kills what a submission started: a whole tree, or every process of a uid.
 
-The zygote and the judge use it to kill every process a session left behind, `grade batch` to
-kill a whole grading tree. It imports nothing of the kit: the worker carries a copy."""
+The zygote, the judge and grade use it to kill every process a session left behind, `grade
+batch` to kill a whole grading tree. It imports nothing of the kit: the worker carries a copy."""
 from __future__ import annotations
 
 import os
+import signal
+import time
 
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 4, 36
 
@@ -52,3 +55,163 @@ def descendants(of: int) -> set[int]:
                 found.add(child)
                 stack.append(child)
     return found
+
+
+def _table() -> dict[int, tuple[int, str, int]]:
+    """Every visible process: {pid: (ppid, state, start time)}, read in one pass of /proc."""
+    found = {}
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return found
+    for name in filter(str.isdigit, names):
+        try:
+            with open(f"/proc/{name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            found[int(name)] = (int(fields[1]), fields[0].decode(), int(fields[19]))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def _under(table: dict[int, tuple[int, str, int]], root: int) -> set[int]:
+    by_parent: dict[int, list[int]] = {}
+    for pid, (parent, _, _) in table.items():
+        by_parent.setdefault(parent, []).append(pid)
+    found, stack = set(), [root]
+    while stack:
+        for child in by_parent.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def _signal(pid: int, signum: int) -> bool:
+    """Send signum; False if pid is out of our reach (another uid's setuid program)."""
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        pass
+    except PermissionError:
+        return False
+    return True
+
+
+def _reap(pid: int, flags: int, reaped: dict[int, int] | None) -> None:
+    try:
+        done, status = os.waitpid(pid, flags)
+    except ChildProcessError:
+        return
+    if done and reaped is not None:
+        reaped[done] = status
+
+
+def kill_tree(root: int, include_root: bool = True,
+              reaped: dict[int, int] | None = None) -> None:
+    """SIGKILL every process under root (and root itself, unless include_root is False), however
+    deep and however fast it forks, and reap those that are (or come back as) our children; their
+    wait statuses go into `reaped` when given.
+
+    Freeze, then kill: a SIGSTOPped process cannot fork (the kernel cancels a fork in progress
+    once a signal is pending), so stopping every process found and scanning again until a scan
+    finds none not stopped yet converges, even against a fork bomb: each scan only finds children
+    forked before their parent was stopped. Only then does SIGKILL go to all of them at once,
+    so no parent dies first and lets its children be reparented out of sight while they run.
+    The whole is repeated until a scan finds nothing alive under root: a round that finds
+    something kills it, so no deadline is needed. SIGSTOP stops a whole thread group; /proc
+    lists thread groups, and a thread's child has the group's pid as its parent."""
+    if not os.path.isdir("/proc"):  # elsewhere: the process group, as before
+        try:
+            os.killpg(root, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        return
+    me, beyond = os.getpid(), set()
+    killed: dict[int, int] = {}  # pid: start time, of every process killed so far
+    while True:
+        frozen: dict[int, int] = {}  # pid: start time, so a reused pid is told apart
+        table, grown = {}, True
+        while grown:
+            table = _table()
+            members = _under(table, root) | ({root} if include_root and root in table else set())
+            # Killed processes leave root's tree as their parents die: they come back to us if
+            # we are their subreaper (ours to reap), and until they are zombies they are still
+            # dying, which we wait for, so that on return they are gone.
+            members |= {pid for pid, started in killed.items() if pid in table
+                        and table[pid][2] == started
+                        and (table[pid][0] == me or table[pid][1] not in "ZX")}
+            grown = False
+            for pid in members - beyond:
+                parent, state, started = table[pid]
+                if state in "ZX":
+                    if parent == me:
+                        _reap(pid, os.WNOHANG, reaped)
+                elif frozen.get(pid) != started:
+                    if _signal(pid, signal.SIGSTOP):
+                        frozen[pid] = started
+                        grown = True
+                    else:
+                        beyond.add(pid)
+        if not frozen:
+            return
+        for pid in frozen:
+            _signal(pid, signal.SIGKILL)
+        for pid in frozen:
+            if table.get(pid, (0,))[0] == me:
+                _reap(pid, 0, reaped)  # SIGKILL cannot be ignored: this wait ends
+        if frozen.items() <= killed.items():
+            time.sleep(0.001)  # only processes still dying: let them become zombies
+        killed.update(frozen)
+
+
+def uid_processes(uid: int) -> set[int]:
+    """The live processes (not zombies) whose real uid is uid."""
+    found = set()
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return found
+    for name in filter(str.isdigit, names):
+        try:
+            with open(f"/proc/{name}/status", "rb") as status:
+                lines = dict(line.split(b":", 1) for line in status.read().splitlines()
+                             if b":" in line)
+            if int(lines[b"Uid"].split()[0]) == uid and lines[b"State"].split()[0] not in b"ZX":
+                found.add(int(name))
+        except (OSError, KeyError, IndexError, ValueError):
+            continue
+    return found
+
+
+def kill_uid(uid: int, gid: int | None = None) -> None:
+    """SIGKILL every process whose real uid is uid (run as root; uid is not ours).
+
+    A process cannot leave its uid without privilege, so this is what a submission run under a
+    uid of its own cannot outrun: a child of ours becomes that uid and sends kill(-1, SIGKILL),
+    which reaches every process it may signal (all of that uid) but itself, until /proc shows
+    none alive. kill(-1) walks the process list under the lock fork takes to add a child, so a
+    fork bomb cannot add one behind it; the loop is for processes still dying. Zombies are left
+    to their parents: they run nothing."""
+    if uid == 0 or uid == os.getuid():
+        raise ValueError(f"kill_uid({uid}) would kill its caller's own processes")
+    child = os.fork()
+    if child == 0:
+        code = 1
+        try:
+            os.setgroups([])
+            os.setresgid(*(3 * [uid if gid is None else gid]))
+            os.setresuid(uid, uid, uid)
+            me = os.getpid()
+            while uid_processes(uid) - {me}:
+                try:
+                    os.kill(-1, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                time.sleep(0.001)
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(child, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise OSError(f"could not kill the processes of uid {uid} (status {status})")
