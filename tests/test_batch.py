@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import time
 import zipfile
@@ -179,6 +180,50 @@ def test_zip_members_that_leave_the_folder_or_are_links_are_refused(tmp_path):
             extract_zip(archive, out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.zip", "out"]
     assert not list(out.iterdir())
+
+
+def _zip(archive: Path, members: list[str]) -> Path:
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for name in members:
+            bundle.writestr(name, "" if name.endswith("/") else "x = 1\n")
+    return archive
+
+
+@pytest.mark.parametrize("members, reason", [
+    ([f"exercises/empty{i}/" for i in range(2001)], "holds 2001 files and folders"),
+    # 1,001 members, but the folders their paths imply make 2,002 inodes
+    ([f"exercises/f{i}/a.py" for i in range(1001)], "files and folders (the folders its paths"),
+    (["exercises/" + "d/" * 40], "nests folders 41 levels deep, more than the 32"),
+    (["d/" * 33 + "a.py"], "nests folders 33 levels deep"),
+])
+def test_folders_count_and_depth_is_capped(tmp_path, members, reason):
+    out = tmp_path / "out"
+    with pytest.raises(SubmissionError, match=re.escape(reason)) as refused:
+        extract_zip(_zip(tmp_path / "folders.zip", members), out)
+    assert "grade submit" in str(refused.value)  # the fix, beside the problem
+    assert not list(out.iterdir()), "something was written before the zip was refused"
+
+
+def test_a_zip_at_the_depth_limit_extracts(tmp_path):
+    extract_zip(_zip(tmp_path / "deep.zip", ["d/" * 32 + "a.py"]), tmp_path / "out")
+    assert (tmp_path / "out" / Path(*["d"] * 32) / "a.py").read_text() == "x = 1\n"
+
+
+def test_extraction_has_a_time_limit_of_its_own(tmp_path):
+    archive = tmp_path / "slow.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("exercises/ch03/data.txt", bytes(4 * 2**20))
+    with pytest.raises(SubmissionError, match="extracting the zip took more than 1e-09 s"):
+        extract_zip(archive, tmp_path / "out", seconds=1e-9)
+    extract_zip(archive, tmp_path / "again")  # the default limit: no trouble
+    assert (tmp_path / "again" / "exercises" / "ch03" / "data.txt").stat().st_size == 4 * 2**20
+
+
+def test_a_refused_zip_is_a_row_with_a_note(tmp_path):
+    _zip(tmp_path / "nested.zip", ["exercises/ch03/" + "x/" * 100])
+    entry = Batch(KIT_ROOT, tmp_path, skip_final=True, hidden=False, timeout=60, ids=()) \
+        .grade(tmp_path / "nested.zip", "nested")
+    assert entry.results is None and "levels deep" in entry.error and "grade submit" in entry.error
 
 
 def test_a_zip_of_a_folder_is_found_one_level_down(tmp_path):

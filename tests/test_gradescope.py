@@ -142,6 +142,17 @@ def test_an_upload_without_exercise_files_is_told_what_to_hand_in(built, tmp_pat
     assert "softmax.py" in data["output"]
 
 
+def test_a_refused_zip_is_a_results_json_saying_why(built, tmp_path):
+    # One extraction for `grade batch` and Gradescope (grader/instructor/unzip.py): its limits,
+    # here on a zip of empty folders nested 200 deep, hold for an upload too.
+    archive = tmp_path / "nested.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("exercises/" + "x/" * 200, "")
+    data = run_autograder(fake_root(tmp_path, built, {"submission.zip": archive.read_bytes()}))
+    assert data["score"] == 0 and data["tests"] == []
+    assert "levels deep" in data["output"] and "grade submit" in data["output"]
+
+
 @pytest.mark.needs_mnist
 @pytest.mark.slow  # a second whole graded run like the one above
 def test_a_broken_submission_costs_only_its_exercise(built, tmp_path):

@@ -20,6 +20,7 @@ from pathlib import Path
 from .. import catalog, manifest
 from ..grading import grade
 from ..reporters import gradescope, write_atomically
+from ..reporters.safe_text import dumps, visible
 from ..results import RunResult
 from ..runner import KitError, RunOptions, sandbox_mode
 from .batch import SubmissionError, extract_zip, find_exercises
@@ -76,9 +77,10 @@ def _config(source: Path) -> dict:
 
 
 def _not_graded(message: str) -> str:
-    return json.dumps({"score": 0.0, "execution_time": 0, "output": message,
-                       "visibility": "visible", "stdout_visibility": "hidden", "tests": []},
-                      indent=2, ensure_ascii=False) + "\n"
+    # The message may quote a zip member's name, which the student chose.
+    return dumps({"score": 0.0, "execution_time": 0, "output": visible(message),
+                  "visibility": "visible", "stdout_visibility": "hidden", "tests": []},
+                 indent=2) + "\n"
 
 
 def run(root: Path) -> None:
@@ -91,7 +93,7 @@ def run(root: Path) -> None:
             target = arrange(root / "submission", scratch)
         except SubmissionError as error:
             write_atomically(results, _not_graded(str(error)))
-            print(f"not graded: {error}")
+            print(f"not graded: {visible(str(error))}")
             return
         mode, reason = sandbox_mode("auto")
         print(f"grading {target}: " + ("confined by bubblewrap" if mode == "bwrap" else

@@ -10,15 +10,12 @@ import json
 import os
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
 import threading
-import zipfile
-import zlib
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import click
 
@@ -29,14 +26,10 @@ from ..judge import reaper
 from ..judge.sandbox import checked_env
 from ..worker.processes import descendants
 from ..reporters import write_atomically
+# One extraction for `grade batch` and the Gradescope upload (autograder.py imports it here).
+from .unzip import MAX_UNZIPPED_BYTES, SubmissionError, extract_zip  # noqa: F401
 
-MAX_UNZIPPED_BYTES = 50 * 2**20  # a submission is a few dozen small .py files
-MAX_MEMBERS = 2000
 CHAPTERS = ("ch03", "ch04")
-
-
-class SubmissionError(Exception):
-    """This submission cannot be graded; the message becomes its row's note."""
 
 
 def find_submissions(folder: Path) -> list[Path]:
@@ -48,42 +41,6 @@ def find_submissions(folder: Path) -> list[Path]:
 def _names(submissions: list[Path]) -> list[str]:
     stems = [p.stem if p.suffix.lower() == ".zip" else p.name for p in submissions]
     return [s if stems.count(s) == 1 else p.name for s, p in zip(stems, submissions)]
-
-
-def extract_zip(archive: Path, destination: Path) -> None:
-    """Extract archive into destination, refusing what a student's folder never holds: paths
-    leaving it, links, too many members, or more than MAX_UNZIPPED_BYTES once inflated."""
-    destination.mkdir(parents=True, exist_ok=True)
-    try:
-        with zipfile.ZipFile(archive) as bundle:
-            members = bundle.infolist()
-            if len(members) > MAX_MEMBERS:
-                raise SubmissionError(f"the zip has {len(members)} members (at most "
-                                      f"{MAX_MEMBERS})")
-            written = 0
-            for member in members:
-                path = PurePosixPath(member.filename)
-                if (member.filename.startswith(("/", "\\")) or "\\" in member.filename
-                        or ".." in path.parts or ":" in member.filename):
-                    raise SubmissionError(f"the zip member {member.filename!r} would be written "
-                                          "outside its folder")
-                if stat.S_ISLNK(member.external_attr >> 16):
-                    raise SubmissionError(f"the zip member {member.filename!r} is a link")
-                target = destination.joinpath(*path.parts)
-                if member.is_dir():
-                    target.mkdir(parents=True, exist_ok=True)
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with bundle.open(member) as source, open(target, "wb") as sink:
-                    while chunk := source.read(1 << 16):  # sizes in the zip may lie: count
-                        written += len(chunk)
-                        if written > MAX_UNZIPPED_BYTES:
-                            raise SubmissionError("the zip holds more than "
-                                                  f"{MAX_UNZIPPED_BYTES >> 20} MB once extracted")
-                        sink.write(chunk)
-    except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError,
-            OSError) as error:
-        raise SubmissionError(f"cannot extract the zip: {error}") from None
 
 
 def find_exercises(root: Path) -> Path:
