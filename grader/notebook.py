@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from . import catalog, manifest
+from .reporters.safe_text import visible
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 # Beyond every check's own limit: the judge's whole-run limit (runner.RunOptions) and start-up.
@@ -51,7 +52,7 @@ class CheckResult:
         if exercise["status"] != "passed" and catalog.has(f"hint.{exercise['id']}"):
             lines.append(catalog.text("html.hint", hint=catalog.text(f"hint.{exercise['id']}"),
                                       section=exercise["section"]))
-        return lines
+        return [visible(line) for line in lines]  # the student's escapes shown, not obeyed
 
     def _total(self) -> str:
         return catalog.text("report.total", score=self.score,
@@ -60,7 +61,7 @@ class CheckResult:
 
     def __str__(self) -> str:
         if self.results is None:
-            return self.problem
+            return visible(self.problem)
         out = [f"{'exercise':<21}{'section':<9}{'points':>13}  status"]
         for exercise in self.results["exercises"]:
             points = f"{exercise['score']:g}/{exercise['max_score']:g}"
@@ -73,7 +74,7 @@ class CheckResult:
 
     def _repr_html_(self) -> str:
         if self.results is None:
-            return f"<pre>{html.escape(self.problem)}</pre>"
+            return f"<pre>{html.escape(visible(self.problem))}</pre>"
         rows = []
         for exercise in self.results["exercises"]:
             colour = COLOURS.get(exercise["status"], "inherit")

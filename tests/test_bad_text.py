@@ -130,3 +130,12 @@ def test_text_report_and_terminal_show_escapes_never_raw(reports):
 def test_cleaning_twice_changes_nothing(clean):
     text = "a\x1b[2J\u202e\ud800\x85\x00 日本語\t\\x1b\n"  # an escape already spelled out too
     assert clean(clean(text)) == clean(text)
+
+
+def test_notebook_check_shows_escapes(reports):
+    # check() in a notebook reads the same JSON results and shows them as text and a table.
+    from grader.notebook import CheckResult
+    shown = CheckResult(json.loads(reports["json"].read_text(encoding="utf-8")))
+    for text in (str(shown), shown._repr_html_()):
+        no_raw(text, "check()'s result")
+        assert r"\x1b]0;title\x07" in text and "日本語" in text

@@ -16,37 +16,17 @@ import socket
 import time
 
 from . import wire
-from .processes import (PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, PR_SET_PDEATHSIG, children,
-                        prctl)
+from .processes import PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, PR_SET_PDEATHSIG, kill_tree, prctl
 from .session import Session
 
 CONTROL_FD_ENV = "DLFS_WORKER_FD"  # the control socket the judge handed down
 def _reap_all(child: int | None) -> int | None:
     """Kill the session child (unless it was reaped already: None) and everything it started;
-    the child's wait status, None if it was not reaped here."""
-    status = None
-    deadline = time.monotonic() + 5
-    pids = {child} if child else children()
-    while time.monotonic() < deadline:
-        for pid in pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        while True:
-            try:
-                pid, wait_status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return status
-            if pid == 0:
-                break
-            if pid == child:
-                status = wait_status
-        pids = children()
-        if not pids and (status is not None or not child):
-            return status
-        time.sleep(0.001)
-    return status
+    the child's wait status, None if it was not reaped here. Everything under the zygote: the
+    orphans of a session came back here (a subreaper), out of the child's own tree."""
+    reaped: dict[int, int] = {}
+    kill_tree(os.getpid(), include_root=False, reaped=reaped)
+    return reaped.get(child) if child else None
 
 
 def _describe(status: int | None, killed: bool) -> dict:
