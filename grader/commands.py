@@ -88,6 +88,9 @@ def confinement(requested: str, hidden: bool, batch: bool = False) -> str:
         raise KitError(catalog.text("kit.confined_only", what=what, reason=reason))
     if mode == "none" and requested != "none":
         click.echo(catalog.text("kit.sandbox_off", reason=reason), err=True)
+    elif mode != "bwrap" and requested != mode:
+        click.echo(catalog.text("kit.sandbox_fallback", reason=reason,
+                                how=catalog.text(f"report.sandbox.{mode}")), err=True)
     return mode
 
 
@@ -97,16 +100,19 @@ def run(ids, target: str, kit_root: Path, fmt="text", output=None, skip_final=Fa
 
     verbose: 1 shows every failing check's message, 2 adds the student's traceback.
     charge_once: rescore dependents with failing prerequisites' reference in place."""
+    mode = "none"  # until it is resolved: what the kit-error results file says
     try:
         target_folder = target_path(target, kit_root)
+        mode = confinement(sandbox, hidden)
         options = RunOptions(target=target_folder, hidden=hidden, timeout=timeout,
                              verbose=verbose >= 2, on_progress=_progress_printer(),
-                             sandbox=confinement(sandbox, hidden),
+                             sandbox=mode,
                              reference=reference_folder(kit_root) if charge_once else None)
         result = grade(tuple(ids), options, skip_final=skip_final)
     except KitError as error:
         if output is not None:
-            failed = RunResult([], 0.0, str(target), hidden=hidden, kit_error=str(error))
+            failed = RunResult([], 0.0, str(target), hidden=hidden, kit_error=str(error),
+                               sandbox=mode)
             write_atomically(output, render(failed, "json" if fmt == "text" else fmt))
         raise
     if sys.stderr.isatty():

@@ -195,5 +195,6 @@ def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -
     for result in results.values():
         result.recoverable = charge_once.recoverable(result)
     return RunResult([results[e.id] for e in chosen], time.monotonic() - started,
-                     str(options.target), hidden=options.hidden, sandbox=options.sandbox)
+                     str(options.target), hidden=options.hidden, sandbox=options.sandbox,
+                     sandbox_layers=options.layers)
 

@@ -146,7 +146,9 @@ class RunResult:
     target: str
     hidden: bool = False  # whether the instructor's hidden checks ran
     kit_error: str | None = None  # why the kit itself could not grade, if it could not
-    sandbox: str = "none"  # how the graded code was confined: bwrap or none
+    sandbox: str = "none"  # how the graded code was confined: bwrap, uid, landlock or none
+    # What of it applied, e.g. ["uid", "rlimits", "landlock-fs"] (grader/judge/client.py)
+    sandbox_layers: list[str] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -169,6 +171,7 @@ class RunResult:
         data = {"score": self.score, "max_score": self.max_score,
                 "seconds": round(self.seconds, 3), "target": self.target,
                 "hidden_tests_included": self.hidden, "sandbox": self.sandbox,
+                "sandbox_layers": list(self.sandbox_layers),
                 "python": platform.python_version(), "numpy": np.__version__,
                 "kit_version": kit_version(), "manifest": manifest.fingerprint(),
                 "exercises": [e.to_dict() for e in self.exercises]}

@@ -23,7 +23,7 @@ import sys
 import tempfile
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -33,6 +33,7 @@ from .results import TestResult
 
 GRADER_DIR = Path(__file__).parent
 KILL_GRACE_SECONDS = 30  # the judge's own time beyond the run's limit
+LAYERS_KEY = "dlfs_sandbox_layers"  # in the judge's report: what confined its worker
 
 
 class KitError(Exception):
@@ -48,9 +49,11 @@ class RunOptions:
     verbose: bool = False  # keep tracebacks in the messages
     on_progress: Callable[[str], None] | None = None
     suites_root: Path = GRADER_DIR  # holds suites/ and hidden/; the kit's tests use fixtures
-    sandbox: str = "auto"  # auto, bwrap or none
+    sandbox: str = "auto"  # auto, bwrap, uid, landlock or none
     # The reference solutions, for the charge-once rerun (grader/charge_once.py); None: no rerun
     reference: Path | None = None
+    # Filled in by each run: what confined its worker (the results' sandbox_layers)
+    layers: list[str] = field(default_factory=list)
 
 
 def _test_result(test: dict) -> TestResult:
@@ -155,16 +158,20 @@ def _run_judge(suites: list[str], exercises: list[str], options: RunOptions) -> 
             reaper.kill_group(process)
             reaper.kill_children(known)  # anything that escaped the judge's own cleanup
         relay.join(timeout=5)
-        return _results(report, private / "judge.log", process.returncode)
+        return _results(report, private / "judge.log", process.returncode, options)
     finally:
         shutil.rmtree(private, ignore_errors=True)
 
 
-def _results(report: Path, log: Path, returncode: int) -> list[TestResult]:
+def _results(report: Path, log: Path, returncode: int, options: RunOptions | None = None
+             ) -> list[TestResult]:
     try:
         data = json.loads(report.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         data = None
+    if options is not None and isinstance(data, dict):  # the judge's own, not the worker's
+        layers = data.get(LAYERS_KEY)
+        options.layers = [str(x)[:40] for x in layers[:20]] if isinstance(layers, list) else []
     if data is None or data.get("exitcode") in (2, 3, 4):
         tail = log.read_bytes()[-3000:].decode(errors="replace") if log.exists() else ""
         raise KitError(f"the judge could not run the suites (exit status {returncode}):\n{tail}")
@@ -176,9 +183,5 @@ def _results(report: Path, log: Path, returncode: int) -> list[TestResult]:
 
 
 def sandbox_mode(requested: str) -> tuple[str, str | None]:
-    """The mode a run will use and, when it is unconfined, why (for a one-line notice)."""
-    mode = sandbox.resolve(requested)
-    reason = None
-    if mode == "none":
-        reason = "--sandbox none" if requested == "none" else sandbox.bwrap_problem()
-    return mode, reason
+    """The mode a run will use and, when it is not bubblewrap, why (grader/judge/sandbox.py)."""
+    return sandbox.choose(requested)

@@ -116,6 +116,16 @@ def no_bwrap(monkeypatch, tmp_path):
     sandbox.bwrap_problem.cache_clear()
 
 
+@pytest.fixture
+def unconfinable(no_bwrap, monkeypatch):
+    """Nothing on the ladder works: no bwrap, not root, a kernel without Landlock (as on
+    macOS). This machine has root and Landlock, so those two are said to be missing."""
+    from grader.judge import landlock, uids
+    monkeypatch.setattr(landlock, "_abi", 0)
+    monkeypatch.setattr(uids, "problem", lambda: ("sandbox.uid_not_root", {"uid": 1000}))
+    sandbox.bwrap_problem.cache_clear()
+
+
 def test_sandbox_bwrap_without_bwrap_is_a_kit_error_that_says_what_to_install(no_bwrap):
     result = CliRunner().invoke(main, ["run", "sigmoid", "--target", str(SOLUTIONS),
                                        "--sandbox", "bwrap"])
@@ -123,7 +133,7 @@ def test_sandbox_bwrap_without_bwrap_is_a_kit_error_that_says_what_to_install(no
     assert "bwrap is not installed" in result.output and "--sandbox none" in result.output
 
 
-def test_auto_grades_unconfined_saying_so_in_one_line(no_bwrap):
+def test_auto_grades_unconfined_saying_so_in_one_line(unconfinable):
     result = CliRunner().invoke(main, ["run", "sigmoid", "--target", str(SOLUTIONS)])
     assert result.exit_code == 0, result.output
     assert result.output.count("Grading is not confined") == 1
@@ -133,7 +143,7 @@ def test_auto_grades_unconfined_saying_so_in_one_line(no_bwrap):
 @pytest.mark.parametrize("args", [["run", "sigmoid", "--target", str(SOLUTIONS), "--hidden"],
                                   ["batch", str(SOLUTIONS.parent / "tests"), "--csv", "x.csv"]],
                          ids=["hidden", "batch"])
-def test_hidden_checks_and_batches_refuse_to_grade_unconfined(no_bwrap, args):
+def test_hidden_checks_and_batches_refuse_to_grade_unconfined(unconfinable, args):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
     assert "grades only confined code" in result.output and "--sandbox none" in result.output

@@ -95,9 +95,11 @@ def run(root: Path) -> None:
             write_atomically(results, _not_graded(str(error)))
             print(f"not graded: {visible(str(error))}")
             return
-        mode, reason = sandbox_mode("auto")
-        print(f"grading {target}: " + ("confined by bubblewrap" if mode == "bwrap" else
-                                       f"unconfined ({reason}); the container is the boundary"))
+        mode, reason = sandbox_mode("auto")  # the ladder: bwrap, else (root) uid, landlock
+        print(f"grading {target}: " + (
+            "confined by bubblewrap" if mode == "bwrap" else
+            f"unconfined ({reason}); the container is the boundary" if mode == "none" else
+            f"confined by {mode} (not bubblewrap: {reason})"))
         options = RunOptions(target=target, hidden=bool(config["hidden"]),
                              timeout=float(config["timeout"]), sandbox=mode,
                              on_progress=lambda line: print(line, flush=True))
@@ -105,7 +107,7 @@ def run(root: Path) -> None:
             result = grade((), options, skip_final=bool(config["skip_final"]))
         except KitError as error:
             print(f"kit error: {error}")
-            result = RunResult([], 0.0, str(target), hidden=options.hidden,
+            result = RunResult([], 0.0, str(target), hidden=options.hidden, sandbox=mode,
                                kit_error=catalog.text("autograder.kit_error", reason=error))
         write_atomically(results, gradescope.render(result, config["hidden_visibility"]))
         print(f"score {result.score}/{result.max_score} written to {results}")

@@ -24,7 +24,7 @@ from .gradebook import Entry, render_csv, render_json, usable
 from ..manifest import CAPSTONE
 from ..judge import reaper
 from ..judge.sandbox import checked_env
-from ..worker.processes import descendants
+from ..worker.processes import kill_tree
 from ..reporters import write_atomically
 # One extraction for `grade batch` and the Gradescope upload (autograder.py imports it here).
 from .unzip import MAX_UNZIPPED_BYTES, SubmissionError, extract_zip  # noqa: F401
@@ -63,27 +63,6 @@ def _refuse_links(folder: Path) -> None:
             if os.path.islink(os.path.join(directory, name)):
                 raise SubmissionError(f"{Path(directory, name).relative_to(folder)} is a "
                                       "symbolic link: submit the files themselves")
-
-
-def kill_tree(pid: int) -> None:
-    """Kill a `grade run` and every process under it. Its pytest children run in sessions of
-    their own, so its process group is not enough: freeze the whole tree, then kill it."""
-    if not os.path.isdir("/proc"):
-        os.killpg(pid, signal.SIGKILL)
-        return
-    frozen: set[int] = set()
-    while new := ({pid} | descendants(pid)) - frozen:
-        for member in new:
-            try:
-                os.kill(member, signal.SIGSTOP)
-            except ProcessLookupError:
-                pass
-        frozen |= new
-    for member in frozen:
-        try:
-            os.kill(member, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 class Batch:
@@ -135,8 +114,9 @@ class Batch:
         try:
             process.wait(timeout=self.timeout)
         except subprocess.TimeoutExpired:
-            kill_tree(process.pid)
-            process.wait()
+            # Its pytest children run in sessions of their own, so its process group is not
+            # enough: the whole tree, frozen, then killed (grader/worker/processes.py).
+            reaper.kill_group(process)
             return Entry(name, None, f"timed out: grading took more than {self.timeout:g} s")
         finally:
             with self.lock:
@@ -146,8 +126,10 @@ class Batch:
     def kill(self) -> None:
         self.stopping.set()
         with self.lock:
-            for pid in list(self.running):
-                kill_tree(pid)
+            for process in list(self.running.values()):
+                # Its own thread waits for the `grade run` itself: leave its status for that wait
+                kill_tree(process.pid, include_root=False)
+                process.kill()
 
 
 def _entry(name: str, output: Path, returncode: int, log: Path) -> Entry:

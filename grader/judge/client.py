@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-from ..worker import wire
-from . import reaper, sandbox
+from ..worker import processes, wire
+from . import confine, reaper, sandbox
 from .sandbox import PYTHON
 from .session import Session
 
@@ -36,14 +36,18 @@ def memory_limit_gib() -> float:
     return float(os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_GIB))
 
 
-def _limit_resources() -> None:
-    """In the worker between fork and exec: memory, file size and core dumps."""
+def _limit_resources(processes_allowed: int | None = None) -> None:
+    """In the worker between fork and exec: memory, file size, descriptors, core dumps and
+    (given) processes plus threads."""
     memory = int(memory_limit_gib() * 2**30)
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     output = OUTPUT_LIMIT_MB * 2**20
     resource.setrlimit(resource.RLIMIT_FSIZE, (output, output))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    reaper.die_with_parent()
+    files = min(confine.FILES_LIMIT, resource.getrlimit(resource.RLIMIT_NOFILE)[1])
+    resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
+    if processes_allowed is not None:
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes_allowed, processes_allowed))
 
 
 def copy_submission(source: Path, destination: Path) -> None:
@@ -67,6 +71,9 @@ class Worker:
 
     def __init__(self, submission: Path, mode: str, on_progress: Callable[[dict], None] = None):
         self.mode, self.on_progress = mode, on_progress
+        # A uid of its own (uid mode; bwrap started by root), held until close().
+        self.lease = confine.lease_for(mode)
+        self.layers: list[str] = []  # what confined the last start (confine.py)
         self.run_dir = Path(tempfile.mkdtemp(prefix="dlfs-worker-"))
         (self.run_dir / "tmp").mkdir()
         skip = shutil.ignore_patterns("__pycache__")
@@ -74,6 +81,8 @@ class Worker:
         # The provided MNIST loader and sample weights, which exercise modules import.
         shutil.copytree(DATA_DIR, self.run_dir / "lib" / "data", ignore=skip)
         copy_submission(submission, self.run_dir / "student")
+        if self.lease is not None:
+            confine.hand_over(self.run_dir, self.lease)
         self.compiled = False  # byte code: written once the worker is booting (start)
         self.output_path = self.run_dir / "output.txt"
         self.process: subprocess.Popen | None = None
@@ -97,24 +106,34 @@ class Worker:
         env = {key: os.environ[key] for key in PASSED_ENV if key in os.environ}
         env.update({"DLFS_WORKER_FD": str(theirs.fileno()), "PYTHONHASHSEED": "0",
                     "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": tmp, "HOME": tmp,
-                    "MPLBACKEND": "Agg"})
+                    "MPLBACKEND": "Agg",
+                    # emptied after each check (zygote.py); bwrap's /dev/shm is its own too
+                    "DLFS_SCRATCH": "/tmp:/dev/shm" if self.mode == "bwrap" else tmp})
         for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             env.setdefault(variable, "1")  # small matrices: threads only fight over the cores
         output = os.open(self.output_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        told, tell = os.pipe()  # the child says there which layers it took (confine.py)
+        prepare = confine.preparation(self.mode, self.lease, self.run_dir, tmp, tell,
+                                      _limit_resources)
         try:
             self.process = subprocess.Popen(
                 command, env=env, cwd=tmp, stdin=subprocess.DEVNULL, stdout=output,
-                stderr=output, pass_fds=(theirs.fileno(),), preexec_fn=_limit_resources,
+                stderr=output, pass_fds=(theirs.fileno(),), preexec_fn=prepare,
                 start_new_session=True)
         finally:
             os.close(output)
+            os.close(tell)
             theirs.close()
+            with os.fdopen(told, "rb") as said:
+                self.layers = confine.layers_told(said.read(4096), self.mode)
         self.control = ours
         if not self.compiled:
             # Byte code compiled here (compiling runs nothing), so sessions do not compile the
             # submission again; while the worker boots, not before (its first session waits for
             # this call to return). Each file is written whole and renamed into place.
             compileall.compile_dir(self.run_dir, quiet=2, workers=1)
+            if self.lease is not None:
+                confine.hand_over(self.run_dir, self.lease, only_bytecode=True)
             self.compiled = True
         for name, array in self.shared.items():
             self._send_shared(name, array)
@@ -143,10 +162,15 @@ class Worker:
             reaper.kill_group(self.process)
             self.process = None
             reaper.kill_children()  # orphans of a zygote that was killed come back to the judge
+            if self.lease is not None:  # every process of its uid, wherever it went
+                processes.kill_uid(self.lease.uid, self.lease.gid)
 
     def close(self) -> None:
         self.stop()
         shutil.rmtree(self.run_dir, ignore_errors=True)
+        if self.lease is not None:
+            self.lease.release()
+            self.lease = None
 
     def take_output(self) -> str:
         """What the student's code printed since the last call, and start afresh."""

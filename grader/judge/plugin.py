@@ -29,7 +29,8 @@ from .client import OUTPUT_LIMIT_MB, Worker, memory_limit_gib
 from .session import UNREADABLE, StudentCrash, StudentError, StudentTimeout
 
 __all__ = ["pytest_configure", "pytest_collection_modifyitems", "pytest_runtest_setup",
-           "pytest_runtest_makereport", "pytest_json_runtest_metadata", "pytest_unconfigure"]
+           "pytest_runtest_makereport", "pytest_json_runtest_metadata",
+           "pytest_json_modifyreport", "pytest_unconfigure"]
 
 CONFIG_ENV = "DLFS_JUDGE"
 FORBIDDEN = ("solutions", "grader", "tests", "pytest", "_pytest", "pytest_jsonreport")
@@ -75,7 +76,7 @@ def pytest_configure(config):
     _Judge.settings = settings = _settings()
     reaper.become_subreaper()
     mode = settings.get("sandbox", "auto")
-    if mode not in ("bwrap", "none"):  # grade resolved it (runner.py): no second bwrap probe
+    if mode not in (*sandbox.CONFINED, "none"):  # grade resolved it (runner.py): no new probe
         mode = sandbox.resolve(mode)
     mnist.VERIFY = mode != "bwrap"
     worker = early.take(settings["target"], mode)  # started as the judge started (early.py)
@@ -330,6 +331,12 @@ def pytest_json_runtest_metadata(item, call):
     if call.when != "teardown":
         return {}
     return {**_mark(item), **item._grade}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_json_modifyreport(json_report):
+    """What confined the worker, for the results' sandbox_layers (runner.py reads it)."""
+    json_report["dlfs_sandbox_layers"] = list(_Judge.worker.layers) if _Judge.worker else []
 
 
 @pytest.hookimpl(trylast=True)

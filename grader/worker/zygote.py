@@ -20,6 +20,58 @@ from .processes import PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, PR_SET_PDEATHSIG
 from .session import Session
 
 CONTROL_FD_ENV = "DLFS_WORKER_FD"  # the control socket the judge handed down
+SCRATCH_ENV = "DLFS_SCRATCH"  # the folders a session may write, emptied after it (os.pathsep)
+
+
+def empty_folder(top: str) -> None:
+    """Remove everything in top, however deep, whatever modes a session gave it: each folder
+    is made ours to write (0700) before its entries go. Relative to open folders, so a depth
+    past PATH_MAX or Python's recursion limit is no obstacle; a folder that cannot be removed
+    is gone into once."""
+    try:
+        os.chmod(top, 0o700)
+    except OSError:
+        pass
+    try:
+        stack = [(os.open(top, os.O_RDONLY | os.O_DIRECTORY), "")]
+    except OSError:
+        return
+    seen = set()
+    while stack:
+        fd = stack[-1][0]
+        child = None
+        try:
+            entries = list(os.scandir(fd))
+        except OSError:
+            entries = []
+        for entry in entries:
+            try:
+                if not entry.is_dir(follow_symlinks=False):
+                    os.unlink(entry.name, dir_fd=fd)
+                elif entry.inode() not in seen:
+                    seen.add(entry.inode())
+                    os.chmod(entry.name, 0o700, dir_fd=fd, follow_symlinks=False)
+                    child = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW,
+                                    dir_fd=fd)
+                    stack.append((child, entry.name))
+                    break
+            except (OSError, NotImplementedError):
+                continue
+        if child is not None:
+            continue
+        fd, name = stack.pop()
+        os.close(fd)
+        if stack:
+            try:
+                os.rmdir(name, dir_fd=stack[-1][0])
+            except OSError:
+                pass
+
+
+def _empty_scratch() -> None:
+    """A check's files do not carry over to the next check."""
+    for folder in filter(None, os.environ.get(SCRATCH_ENV, "").split(os.pathsep)):
+        empty_folder(folder)
 def _reap_all(child: int | None) -> int | None:
     """Kill the session child (unless it was reaped already: None) and everything it started;
     the child's wait status, None if it was not reaped here. Everything under the zygote: the
@@ -95,6 +147,7 @@ def main() -> None:
             else:
                 outcome = _describe(_reap_all(child), killed=True)
             child = None
+            _empty_scratch()
             wire.send(control, wire.encode(outcome))
 
 
