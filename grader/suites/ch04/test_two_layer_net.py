@@ -1,5 +1,5 @@
 """Public checks of ch04/two_layer_net.py: TwoLayerNet's parameters, predict, loss, accuracy and
-numerical_gradient (against the provided gradient).
+numerical_gradient (against central differences of the submission's own loss, taken here).
 
 Expected values were computed once from the reference solution, with the fixed parameters below,
 and pasted in.
@@ -7,8 +7,8 @@ and pasted in.
 import numpy as np
 
 from grader import catalog
-from grader.judge.suite import (check, close, fail, plain, raised_on, relative_error, seed,
-                                set_item, show, student)
+from grader.judge.suite import (check, close, fail, plain, raised_on, relative_error, scenario,
+                                seed, set_item, show, student)
 
 KEYS = ("W1", "b1", "W2", "b2")
 # A tiny 4-5-3 net with fixed parameters and three samples.
@@ -26,9 +26,11 @@ Y = np.array([[0.710058490904481, 0.2135974017550936, 0.0763441073404254],
               [0.926132874253211, 0.05120843094768907, 0.02265869479909998]])
 LABELS = np.array([2, 0, 1])
 LOSS = 1.9116938652655246
-# Labels the net gives high probability, so the book's delta = 1e-7 inside the log moves the
-# numerical gradient well below the 1e-6 relative error allowed against backpropagation.
-GRADIENT_LABELS = np.array([0, 0, 0])
+# The class each sample finds least probable as its label: there the book's delta = 1e-7 inside
+# the log moves the loss's gradient from the provided backpropagation's by 2e-5 (W1), well over
+# the 1e-6 allowed, so a numerical_gradient that hands back gradient's answer is told apart.
+GRADIENT_LABELS = np.array([2, 2, 2])
+H = 1e-4  # the step of the central differences the check takes itself (the book's h)
 
 
 def TwoLayerNet(*args, **kwargs):
@@ -63,6 +65,51 @@ def shaped_params(network, sizes, shapes):
             fail("feedback.two_layer_net.param_shape", sizes=sizes, param=key,
                  got=np.shape(params[key]), expected=shape)
     return params
+
+
+def loss_differences(network, x, t):
+    """The gradient of network.loss(x, t) for each of KEYS, by central differences taken here:
+    the parameter is set to a float64 copy with one element moved by +H, then -H, and put back.
+    The submission's numerical_gradient and gradient are never called."""
+    params = params_of(network)
+    grads = {}
+    for key in KEYS:
+        value = np.asarray(params[key], dtype=float)
+        grad = np.zeros_like(value)
+        for index in np.ndindex(*value.shape):
+            losses = []
+            for step in (H, -H):
+                moved = value.copy()
+                moved[index] += step
+                set_item(network, "params", key, moved)
+                losses.append(float(plain(network.loss(x.copy(), t.copy()), "TwoLayerNet.loss")))
+            grad[index] = (losses[0] - losses[1]) / (2 * H)
+        set_item(network, "params", key, value)
+        grads[key] = grad
+    return grads
+
+
+def check_numerical_gradient(network, x, t, sizes):
+    """network.numerical_gradient(x, t) against loss_differences on a network of the same
+    parameters: the keys and shapes, then each parameter's relative error. A numerical_gradient
+    that calls network.gradient (the provided backpropagation) fails, whatever it returns."""
+    fresh = params_of(network)
+    scenario("watch", network, ["gradient"], False, what="TwoLayerNet.gradient")
+    grads = plain(network.numerical_gradient(x.copy(), t.copy()),
+                  "TwoLayerNet.numerical_gradient")
+    if not isinstance(grads, dict) or sorted(grads) != sorted(KEYS) or any(
+            np.shape(grads[key]) != np.shape(fresh[key]) for key in KEYS):
+        fail("feedback.two_layer_net.gradient_keys", got=show(grads))
+    if any(name == "gradient" for name, _, _ in plain(scenario("watch_log", network),
+                                                       "watch_log")):
+        fail("feedback.two_layer_net.numerical_calls_backprop")
+    for key in KEYS:  # the parameters as they were before, whatever numerical_gradient left
+        set_item(network, "params", key, np.asarray(fresh[key], dtype=float))
+    expected = loss_differences(network, x, t)
+    errors = {key: relative_error(grads[key], expected[key]) for key in KEYS}
+    if not all(error < 1e-6 for error in errors.values()):
+        fail("feedback.two_layer_net.gradient_mismatch", sizes=sizes, h=H,
+             errors=", ".join(f"{key} {error:.1e}" for key, error in errors.items()))
 
 
 def check_params(network, sizes, shapes):
@@ -155,7 +202,7 @@ def numerical_gradients():
 
 
 @check("two_layer_net", weight=3)
-def test_two_layer_net_numerical_gradient_agrees_with_backprop():
+def test_two_layer_net_numerical_gradient_of_the_loss():
     grads, _, _ = numerical_gradients()
     zero = [key for key in KEYS if np.all(np.asarray(grads[key]) == 0)]
     for key in zero:
@@ -171,13 +218,9 @@ def test_two_layer_net_numerical_gradient_agrees_with_backprop():
              others=", ".join(key for key in KEYS if key not in zero))
     if zero:
         fail("feedback.two_layer_net.gradient_zero", keys=", ".join(zero))
-    # The provided backpropagation, on a fresh net with the same parameters.
-    exact = plain(fixed_net().gradient(X.copy(), np.eye(3)[GRADIENT_LABELS]),
-                  "TwoLayerNet.gradient")
-    errors = {key: relative_error(grads[key], exact[key]) for key in KEYS}
-    if not all(error < 1e-6 for error in errors.values()):
-        fail("feedback.two_layer_net.gradient_mismatch", sizes="4, 5, 3",
-             errors=", ".join(f"{key} {error:.1e}" for key, error in errors.items()))
+    # The loss's own gradient, by differences taken here on a fresh net with the same
+    # parameters: never the provided backpropagation, which any numerical_gradient could return.
+    check_numerical_gradient(fixed_net(), X, np.eye(3)[GRADIENT_LABELS], "4, 5, 3")
 
 
 @check("two_layer_net", weight=1)
