@@ -11,7 +11,11 @@ Each fixture's docstring says how to grade it:
     charged_at_once: yes when a check after the first timeout must be charged without running
         the looping code again ("was not run again"): no wait per later check
     hidden: yes, to run the hidden checks too
-    confined: yes, when only bubblewrap stops it (it is skipped where bwrap cannot run)
+    confined: yes, when only confinement stops it (bwrap or a uid of the worker's own; it is
+        skipped where neither can run)
+    uid: no, when a uid of the worker's own does not stop it (graded in bwrap only)
+    expect_uid: the phrase to expect under a uid of the worker's own, when it differs (Landlock
+        refuses to read what bubblewrap does not show at all)
     timeout: the run's --timeout in seconds (5 unless given)
     linger: seconds to wait after `grade` returns before looking for changed files
     unconfined: yes, to grade it with --sandbox none as well (attacks on the judge, always)
@@ -28,7 +32,7 @@ import pytest
 from submissions import EXERCISES, ROOT, by_id, grade_json, messages, patched_submission, \
     read_fixture, worker_processes
 
-from grader.judge.sandbox import bwrap_problem
+from grader.judge.sandbox import resolve, uids_problem
 
 BYSTANDERS = ["sigmoid", "sum_squared_error"]  # graded beside the attack, at full marks
 HOSTILE = sorted((Path(__file__).parent / "hostile").glob("*.py"))
@@ -83,12 +87,18 @@ def mnist_cache(mnist_dir):
 
 
 def cases():
-    """Every fixture as `grade` runs it by default; the attacks on the judge, which the split
-    alone must stop, also without confinement (slow: the same attack a second time)."""
+    """Every fixture as `grade` runs it by default; under a uid of the worker's own (as root
+    without bubblewrap: the confined fixtures in the fast set, the others slow); the attacks on
+    the judge, which the split alone must stop, also without confinement (slow: the same attack
+    a second time)."""
     for path in HOSTILE:
         fixture = read_fixture(path)
         marks = [pytest.mark.slow] if path.stem in SLOW else []
         yield pytest.param(path, "auto", marks=marks, id=path.stem)
+        if fixture.get("uid") != "no":
+            slow = path.stem in SLOW or fixture.get("confined") != "yes"
+            yield pytest.param(path, "uid", marks=[pytest.mark.slow] if slow else [],
+                               id=f"{path.stem}-uid")
         unconfined = fixture.get("base") == "exercises" or fixture.get("unconfined") == "yes"
         if unconfined and fixture.get("confined") != "yes":
             yield pytest.param(path, "none", marks=[pytest.mark.slow],
@@ -100,8 +110,10 @@ def test_hostile_submission_gains_nothing_and_costs_only_itself(path, mode, tmp_
                                                                  mnist_cache):
     monkeypatch.setenv("DLFS_MEMORY_LIMIT_GIB", "2")
     fixture = read_fixture(path)
-    if fixture.get("confined") == "yes" and bwrap_problem():
-        pytest.skip(f"needs bubblewrap: {bwrap_problem()}")
+    if mode == "uid" and uids_problem():
+        pytest.skip(f"needs a uid of the worker's own: {uids_problem()}")
+    if fixture.get("confined") == "yes" and resolve(mode) == "none":
+        pytest.skip("needs confinement: neither bubblewrap nor a uid of its own works here")
     zero = [name.strip() for name in fixture["zero"].split(",")]
     base = EXERCISES if fixture.get("base") == "exercises" else None
     others = [name.strip() for name in fixture.get("grade", "").split(",") if name.strip()]
@@ -130,7 +142,9 @@ def test_hostile_submission_gains_nothing_and_costs_only_itself(path, mode, tmp_
         else:  # the attack itself is charged: nothing for this exercise
             assert exercise["score"] == 0, exercise
             assert exercise["status"] == fixture["status"], exercise
-        assert fixture["expect"].lower() in messages(exercise).lower(), messages(exercise)
+        expect = fixture.get("expect_uid", fixture["expect"]) if mode == "uid" else \
+            fixture["expect"]
+        assert expect.lower() in messages(exercise).lower(), messages(exercise)
     for exercise_id in others:
         expected = 0 if base else exercises[exercise_id]["max_score"]
         assert exercises[exercise_id]["score"] == expected, exercises[exercise_id]
