@@ -153,6 +153,22 @@ def test_a_refused_zip_is_a_results_json_saying_why(built, tmp_path):
     assert "levels deep" in data["output"] and "grade submit" in data["output"]
 
 
+@pytest.mark.parametrize("shape, reason", [("deep", "nests folders 33 levels deep"),
+                                           ("wide", "more than 2000 files and folders")])
+def test_an_unpacked_upload_past_the_limits_is_told_why(built, tmp_path, shape, reason):
+    # What Gradescope unpacked itself is held to the zip's limits before anything walks it.
+    root = fake_root(tmp_path, built, {"exercises/ch03/softmax.py": "x = 1\n"})
+    upload = root / "submission"
+    if shape == "deep":
+        (upload / Path(*["d"] * 33)).mkdir(parents=True)
+    else:
+        for i in range(2001):
+            (upload / "many" / str(i)).mkdir(parents=True)
+    data = run_autograder(root)
+    assert data["score"] == 0 and data["tests"] == []
+    assert reason in data["output"] and "grade submit" in data["output"]
+
+
 @pytest.mark.needs_mnist
 @pytest.mark.slow  # a second whole graded run like the one above
 def test_a_broken_submission_costs_only_its_exercise(built, tmp_path):

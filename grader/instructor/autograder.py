@@ -24,6 +24,7 @@ from ..reporters.safe_text import dumps, visible
 from ..results import RunResult
 from ..runner import KitError, RunOptions, sandbox_mode
 from .batch import SubmissionError, extract_zip, find_exercises
+from .unzip import check_tree
 
 CONFIG = "gradescope.json"  # written into the zip by `grade release --gradescope`
 DEFAULTS = {"hidden": True, "hidden_visibility": gradescope.HIDDEN_VISIBILITY,
@@ -55,6 +56,7 @@ def arrange(upload: Path, scratch: Path) -> Path:
     """The folder laid out like exercises/ to grade, made from what the student uploaded."""
     if not upload.is_dir() or not any(upload.iterdir()):
         raise SubmissionError(catalog.text("autograder.empty"))
+    check_tree(upload)  # before anything walks it: an upload Gradescope unpacked itself
     visible = [p for p in upload.iterdir() if not p.name.startswith(".")]
     zips = [p for p in visible if p.suffix.lower() == ".zip"]
     if len(visible) == 1 and zips:  # a zip of the folder, or of the files

@@ -10,6 +10,7 @@ a time limit of its own. A refused zip is a SubmissionError whose message names 
 the fix: a batch row's note, or the student's results.json on Gradescope."""
 from __future__ import annotations
 
+import os
 import stat
 import time
 import zipfile
@@ -54,6 +55,25 @@ def _plan(members: list[zipfile.ZipInfo]) -> list[tuple[zipfile.ZipInfo, tuple[s
         if parts:
             planned.append((member, parts))
     return planned
+
+
+def check_tree(root: Path) -> None:
+    """Refuse an uploaded folder that no submission is, under the zip's own limits: more files
+    and folders than MAX_MEMBERS or folders deeper than MAX_DEPTH (Gradescope may unpack an
+    upload itself). It stops at the first entry past the budget, so even a folder of millions
+    of entries costs only that many looked at."""
+    count, folders = 0, [(Path(root), 0)]
+    while folders:
+        folder, depth = folders.pop()
+        if depth > MAX_DEPTH:
+            raise SubmissionError(catalog.text("upload.too_deep", depth=depth, limit=MAX_DEPTH))
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                count += 1
+                if count > MAX_MEMBERS:
+                    raise SubmissionError(catalog.text("upload.too_many", limit=MAX_MEMBERS))
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((Path(entry.path), depth + 1))
 
 
 def extract_zip(archive: Path, destination: Path, seconds: float = EXTRACT_SECONDS) -> None:
