@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from grader import manifest
 from grader.cli import KIT_ROOT, main
-from grader.instructor.release import ReleaseError, build_release
+from grader.instructor.release import ReleaseError, build_release, student_readme
 
 MASTER_PARTS = ("grader", "exercises", "solutions", "data", "pyproject.toml", "README.md",
                 "README.ja.md", ".gitignore")
@@ -79,7 +79,7 @@ def test_release_holds_the_stubs_suites_and_loader(release):
 
 
 def test_release_leaves_out_everything_instructor_only(release):
-    for name in ("solutions", "grader/hidden", "tests", "bench", ".ci"):
+    for name in ("solutions", "grader/hidden", "tests", "bench", ".ci", "docs"):
         assert not (release / name).exists(), name
     assert not list(release.rglob("__pycache__")) and not list(release.rglob("*.egg-info"))
     for path in release.rglob("*.py"):
@@ -88,11 +88,80 @@ def test_release_leaves_out_everything_instructor_only(release):
         assert not any(m.startswith("solutions") for m in imported), path
 
 
-def test_student_readme_drops_the_instructor_sections(release):
+def test_student_readme_is_the_parts_marked_for_students(release):
+    master = (KIT_ROOT / "README.md").read_text()
     readme = (release / "README.md").read_text()
+    assert readme == student_readme(master) and len(readme) < len(master)
     assert "## For students" in readme and "<!-- grade-command -->" in readme
     assert "instructor" not in "".join(re.findall(r"(?m)^#+ .*$", readme)).lower()
     assert "<!-- test-command -->" not in readme and "--target solutions" not in readme
+    assert "<!-- student -->" not in readme and "docs/" not in readme
+
+
+def test_student_readme_refuses_a_readme_it_cannot_assemble():
+    setup = "<!-- grade-command -->\n```bash\ngrade\n```\n"
+    tests = "<!-- test-command -->\n```bash\npytest\n```\n"
+    assert student_readme(f"# kit\n<!-- student -->\n{setup}<!-- /student -->\n{tests}"
+                          f"<!-- student -->\nmore\n<!-- /student -->\n") == setup + "\nmore\n"
+    for broken in (setup + tests,  # nothing marked for students
+                   f"<!-- student -->\n{setup}{tests}<!-- /student -->\n",
+                   f"<!-- student -->\n{setup}<!-- student -->\nmore<!-- /student -->\n"):
+        with pytest.raises(ReleaseError, match="README.md"):
+            student_readme(broken)
+
+
+# What a README names: code spans and fenced blocks (for `grade <verb>`), code spans (for paths),
+# and Markdown links.
+CODE = re.compile(r"```[^\n]*\n(.*?)```|`([^`\n]+)`", re.S)
+GRADE_VERB = re.compile(r"(?:^|[\s!/])grade(?:\s+--lang\s+\w+)?\s+([a-z][a-z-]*)", re.M)
+LINK = re.compile(r"\]\(([^)#\s]+)")
+
+
+def names_in(text: str, copy: Path, commands: set[str]) -> dict[str, bool]:
+    """Each command and kit path the text names, and whether the copy has it. A path counts as
+    the kit's when its first part is in the master (`.ci/run`, `docs/`, `exercises/...`); what
+    the set-up makes (`.venv/...`) or a student writes (`submission.zip`) is not the kit's."""
+    named = {}
+    for block, span in CODE.findall(text):
+        for verb in GRADE_VERB.findall(block or span):
+            named[f"grade {verb}"] = verb in commands
+        for token in span.split():
+            path = token.strip("'\"(),:;")
+            top = path.split("/")[0]
+            if top not in ("", ".", "..", ".venv") and (KIT_ROOT / top).exists():
+                named[path] = (copy / path).exists()
+    for target in LINK.findall(text):
+        if "://" not in target:
+            named[target] = (copy / target).exists()
+    return named
+
+
+@pytest.fixture(scope="module")
+def copy_commands(release) -> set[str]:
+    import subprocess
+    import sys
+    overview = subprocess.run([sys.executable, "-m", "grader.cli", "--help"], cwd=release,
+                              capture_output=True, text=True, timeout=120).stdout
+    listed = overview.split("Commands:", 1)[1]
+    return set(re.findall(r"(?m)^  ([a-z][a-z-]*) ", listed))
+
+
+@pytest.mark.parametrize("name", ["README.md", "README.ja.md"])
+def test_the_students_readmes_name_only_what_the_copy_has(release, copy_commands, name):
+    named = names_in((release / name).read_text(encoding="utf-8"), release, copy_commands)
+    assert [n for n, present in named.items() if not present] == []
+    assert {"grade run", "grade list", "grade hint", "grade submit"} <= set(named), named
+
+
+def test_a_readme_naming_what_the_copy_lacks_is_caught(release, copy_commands):
+    assert "run" in copy_commands and "batch" not in copy_commands
+    leaky = ("CI runs them again (`.ci/numpy-lowest`), see [the guide](docs/instructors.md);\n"
+             "```bash\ngrade batch submissions/\n```\nthen `grade run`, and edit "
+             "`exercises/ch03/softmax.py` (not `bench/run`, nor `tests/`).")
+    named = names_in(leaky, release, copy_commands)
+    assert sorted(n for n, present in named.items() if not present) == \
+        [".ci/numpy-lowest", "bench/run", "docs/instructors.md", "grade batch", "tests/"]
+    assert named["grade run"] and named["exercises/ch03/softmax.py"]
 
 
 def test_student_readme_in_japanese_ships_and_speaks_to_students(release):

@@ -28,16 +28,16 @@ from ..manifest import CAPSTONE
 from .leaks import reference_leaks
 
 # What ships besides exercises/ and grader/: the data loader, the shipped arrays, packaging, and
-# the students' README in Japanese (README.md is filtered by student_readme instead).
+# the students' README in Japanese (README.md is assembled by student_readme instead).
 SHIPPED_GLOBS = ("data/*.py", "data/*.npz", "pyproject.toml", ".gitignore", "README.ja.md")
 # Instructor-only parts of the folders that do ship.
 STUBS = Path("grader") / "stubs"  # a copy of exercises/ as released, for `grade reset`
 NEVER_SHIPPED = ("grader/hidden", "grader/instructor")
 CLASSROOM_WORKFLOW = ".github/workflows/classroom.yml"  # with --github-classroom
 JUNK = ("__pycache__", ".pytest_cache", ".mypy_cache", ".ipynb_checkpoints")
-# Bodies this short (`return x`) are the same in too many unrelated places to be searched for.
-# The test command of README.md's set-up section: the kit's tests do not ship.
-TEST_COMMAND = re.compile(r"(?m)^[^\n]+\n\n<!-- test-command -->\n```[^\n]*\n(?s:.*?)\n```\n\n?")
+# README.md's parts for students lie between these markers; the rest (the pointers to docs/ for
+# instructors and developers, the kit's own test command) stays in the master.
+STUDENT_PART = re.compile(r"<!-- student -->\n(.*?)<!-- /student -->\n?", re.S)
 
 
 class ReleaseError(click.ClickException):
@@ -73,14 +73,19 @@ def shipped_files(kit_root: Path) -> list[Path]:
 
 
 def student_readme(text: str) -> str:
-    """README.md without its instructor sections and without the kit's own test command."""
-    sections = re.split(r"(?m)^(?=## )", text)
-    kept = "".join(s for s in sections if "instructor" not in s.split("\n", 1)[0].lower())
-    readme = TEST_COMMAND.sub("", kept)
-    if "<!-- test-command -->" in readme:
-        raise ReleaseError("README.md: could not drop the kit's test command from the student "
-                           "README; keep it as a sentence, a blank line, <!-- test-command --> "
-                           "and a fenced block")
+    """The students' README.md: the parts of the master's README.md marked for students, joined.
+
+    Assembled from what is marked rather than cut by headings, so a section added for
+    instructors or developers stays out unless someone marks it for students."""
+    parts = STUDENT_PART.findall(text)
+    readme = "\n".join(part.rstrip("\n") + "\n" for part in parts)
+    if not parts or "<!-- grade-command -->" not in readme:
+        raise ReleaseError("README.md: no part for students holds the set-up command; put the "
+                           "students' text between <!-- student --> and <!-- /student --> lines")
+    if "<!-- student -->" in readme or "<!-- test-command -->" in readme:
+        raise ReleaseError("README.md: a <!-- student --> part is not closed, or holds the "
+                           "kit's test command; close each part with <!-- /student --> and "
+                           "keep <!-- test-command --> outside them")
     return readme
 
 
