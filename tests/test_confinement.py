@@ -313,3 +313,67 @@ def test_the_uid_mode_asked_for_without_root_refuses_saying_how(tmp_path):
     assert "needs grade to run as root" in refused.stderr and "--sandbox auto" in refused.stderr
     assert graded.returncode == 0, graded.stdout + graded.stderr
     assert "4/4" in graded.stdout
+
+
+# ---- a container without user namespaces, through Gradescope's run_autograder -------------------
+
+@pytest.fixture(scope="module")
+def autograder_zip(tmp_path_factory) -> Path:
+    where = tmp_path_factory.mktemp("gradescope")
+    result = CliRunner().invoke(main, ["release", str(where / "student"), "--no-verify-venv",
+                                       "--gradescope", str(where / "autograder.zip")])
+    assert result.exit_code == 0, result.output
+    return where / "autograder.zip"
+
+
+def _path_without_bwrap(folder: Path) -> str:
+    """A PATH with every program of /usr/bin and /usr/sbin but bwrap, as in a container that
+    never installed it."""
+    folder.mkdir()
+    for source in (Path("/usr/bin"), Path("/usr/sbin")):
+        for program in source.iterdir():
+            if program.name != "bwrap" and not (folder / program.name).exists():
+                (folder / program.name).symlink_to(program)
+    return str(folder)
+
+
+@needs_uid
+@pytest.mark.needs_mnist
+@pytest.mark.slow  # every exercise and hidden check graded, as Gradescope does (about 100 s)
+def test_a_process_chain_scores_nothing_through_run_autograder_as_root_without_bwrap(
+        autograder_zip, tmp_path):
+    """The issue's done-means: root, no usable bubblewrap, the Gradescope script; the stubs
+    with a softmax that starts a 2,500-deep chain of processes whose bottom rewrites any
+    report.json it finds with full marks: 0 points, and no process left."""
+    from submissions import EXERCISES, read_fixture
+    from test_gradescope import fake_root, zipped_solutions
+    chain = read_fixture(Path(__file__).parent / "hostile" / "process_chain.py")["text"]
+    stubs = patched_submission(tmp_path, {"ch03/softmax.py": chain}, base=EXERCISES)
+    # /autograder is a folder every user may enter, unlike pytest's 0700 tmp_path: the worker's
+    # uid must reach the venv in it (or uid mode is refused, and Landlock taken instead).
+    where = Path(tempfile.mkdtemp(prefix="dlfs-tests-gs-"))
+    where.chmod(0o755)
+    try:
+        root = fake_root(where, autograder_zip,
+                         {"submission.zip": zipped_solutions(tmp_path, stubs)})
+        _run_autograder_without_bwrap(root, tmp_path)
+    finally:
+        shutil.rmtree(where, ignore_errors=True)
+
+
+def _run_autograder_without_bwrap(root: Path, tmp_path: Path) -> None:
+    from submissions import worker_processes
+    from test_gradescope import check_format
+    running = set(worker_processes())
+    env = {**os.environ, "DLFS_AUTOGRADER_ROOT": str(root),
+           "PATH": _path_without_bwrap(tmp_path / "bin")}
+    env.pop("PYTHONPATH", None)
+    env.pop(sandbox.CHECKED_ENV, None)
+    done = subprocess.run([str(root / "source" / "run_autograder")], cwd=root, env=env,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "confined by uid" in done.stdout, done.stdout
+    data = json.loads((root / "results" / "results.json").read_text())
+    check_format(data)
+    assert data["score"] == 0 and data["tests"], data
+    assert not set(worker_processes()) - running, "a process of the chain outlived grading"
