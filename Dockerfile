@@ -3,7 +3,7 @@
 #   docker build -t dlfs-kit .
 #   docker run --rm -v "$PWD/submissions:/submissions" dlfs-kit \
 #       grade batch /submissions --csv /submissions/grades.csv --sandbox none
-# README.md, "Where classes are graded", says when bubblewrap works inside a container.
+# docs/instructors.md, "Where classes are graded", says when bubblewrap works inside a container.
 FROM python:3.11-slim-bookworm
 
 # hadolint ignore=DL3008
