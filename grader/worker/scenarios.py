@@ -33,40 +33,61 @@ class _Stop(Exception):
 
 def watch(session, obj, names, keep_args=True):
     """Log every call of obj's methods `names`: the method, its arguments (copies; their lengths
-    only when not keep_args) and, for accuracy, its result, in call order (a call is logged when
-    it returns). watch_log(obj) returns the log; watching more methods adds to the same log."""
+    only when not keep_args), its result (accuracy's; a copy of gradient's) and, for gradient,
+    a copy of the parameters it was taken at, in call order (a call is logged when it returns).
+    watch_log(obj) returns the log; watching more methods adds to the same log."""
     log = session.__dict__.setdefault("logs", {}).setdefault(id(obj), [])
     for name in names:
         method = getattr(obj, name)
 
         def watched(*args, _name=name, _method=method, **kwargs):
-            # For gradient, the parameters it is taken at as well: batch_losses needs them.
+            # For gradient, the parameters it is taken at: batch_losses and param_steps read them.
             at = _copy_params(obj) if _name == "gradient" else None
             result = _method(*args, **kwargs)
             copies = [np.array(a) for a in args] if keep_args else [len(a) for a in args]
-            log.append([_name, copies, result if _name == "accuracy" else at])
+            kept = _copy_arrays(result) if _name == "gradient" else result
+            log.append([_name, copies, kept, at])
             return result
         setattr(obj, name, watched)
 
 
-def _copy_params(obj):
+def _copy_arrays(mapping):
     try:
-        return {key: np.array(value) for key, value in dict(obj.params).items()}
-    except Exception:  # noqa: BLE001 - params that are not a dict of arrays: the checks say so
+        return {key: np.array(value) for key, value in dict(mapping).items()}
+    except Exception:  # noqa: BLE001 - not a dict of arrays: the checks say so
         return None
 
 
+def _copy_params(obj):
+    try:
+        return _copy_arrays(obj.params)
+    except Exception:  # noqa: BLE001 - no params at all
+        return None
+
+
+def _log(session, obj):
+    return session.__dict__.get("logs", {}).get(id(obj), [])
+
+
 def watch_log(session, obj):
-    return [[name, args, _plain(result) if name == "accuracy" else None] for name, args, result
-            in session.__dict__.get("logs", {}).get(id(obj), [])]
+    return [[name, args, _plain(result) if name == "accuracy" else None]
+            for name, args, result, _ in _log(session, obj)]
+
+
+def param_steps(session, obj):
+    """For each watched gradient(x, t) call, in order: [the parameters it was taken at, the
+    gradient it returned, the parameters at the next call (for the last, those now)], copies.
+    Whether each step was params - lr * grads is the judge's to say."""
+    steps = [(at, grads) for name, _, grads, at in _log(session, obj) if name == "gradient"]
+    points = [at for at, _ in steps] + [_copy_params(obj)]
+    return [[at, grads, points[i + 1]] for i, (at, grads) in enumerate(steps)]
 
 
 def batch_losses(session, obj):
     """For each watched gradient(x, t) call: obj.loss(x, t) at the parameters gradient was taken
     at, and at those after the update (the next call's, or the parameters now for the last),
     as two lists of floats. The parameters are written in place and put back as they are now."""
-    steps = [(args, at) for name, args, at in session.__dict__.get("logs", {}).get(id(obj), [])
-             if name == "gradient"]
+    steps = [(args, at) for name, args, _, at in _log(session, obj) if name == "gradient"]
     params, now = obj.params, _copy_params(obj)
     shapes = None if now is None else {key: value.shape for key, value in now.items()}
     if not steps or shapes is None or any(
@@ -180,6 +201,9 @@ def capstone(session, net_target, train_target, data, settings):
         return value
 
     network.gradient, network.loss = watched_gradient, watched_loss
+    # The same seed for the legacy global generator, as the train checks give it: the book's
+    # np.random.choice(train_size, batch_size) draws reproducible batches too.
+    np.random.seed(settings["seed"])
     try:
         history = session.target(train_target)(
             network, x_train, t_train, x_test, t_test, iters_num=iters,

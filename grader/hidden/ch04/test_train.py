@@ -4,16 +4,13 @@ import numpy as np
 
 from grader import catalog
 from grader.judge.suite import check, check_defaults, close, fail, plain, scenario, show, student
-from grader.suites.ch04.test_train import (X_TEST, T_TEST, X_TRAIN, T_TRAIN, Watched,
-                                           train_module)
+from grader.suites.ch04.test_train import X_TRAIN, T_TRAIN, Watched
 
 
 def check_times(n, batch, iters, seed, expected_at):
     """train on the first n samples; accuracy belongs at the iterations expected_at."""
     watched = Watched()
-    history = train_module().train(watched.network, X_TRAIN[:n], T_TRAIN[:n], X_TEST, T_TEST,
-                                   iters_num=iters, batch_size=batch, learning_rate=0.1,
-                                   seed=seed)
+    history = watched.run(X_TRAIN[:n], T_TRAIN[:n], iters, batch, 0.1, seed)
     loss = np.asarray(history["loss"], dtype=float)
     if len(loss) != iters or not np.all(np.isfinite(loss)):
         fail("feedback.minibatch_sgd.loss_length", got=len(loss), iters=iters)
@@ -24,6 +21,7 @@ def check_times(n, batch, iters, seed, expected_at):
         fail("feedback.minibatch_sgd.acc_times", n=n, batch=batch, per=max(n / batch, 1),
              expected_at=expected_at, count=len(expected_at),
              got_at=[max(d - 1, 0) for d in done], got_count=len(history["train_acc"]))
+    watched.check_updates()
 
 
 @check("minibatch_sgd", weight=1)

@@ -1,9 +1,9 @@
 """module: ch04/train.py
-expect: changed the state of np.random's global generator
+The book's np.random.choice on the global generator, seeded by train itself with np.random.seed(seed).
 """
 def train(network, x_train, t_train, x_test, t_test, iters_num=10000, batch_size=100,
           learning_rate=0.1, seed=None):
-    np.random.seed(seed)  # the book's np.random.choice, seeded: reproducible but global
+    np.random.seed(seed)  # reproducible, but global: advised against, not charged
     train_size = x_train.shape[0]
     iter_per_epoch = max(train_size / batch_size, 1)
     history = {"loss": [], "train_acc": [], "test_acc": []}
