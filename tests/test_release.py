@@ -98,6 +98,13 @@ def test_student_readme_is_the_parts_marked_for_students(release):
     assert "<!-- student -->" not in readme and "docs/" not in readme
 
 
+def test_the_students_readme_holds_the_colab_cell(release):
+    from test_colab import CELL  # the cell test_colab.py runs as a notebook would
+    cell = CELL.search((release / "README.md").read_text())
+    assert cell and cell.group(1) == CELL.search((KIT_ROOT / "README.md").read_text()).group(1)
+    assert "DLFS_MNIST_DIR" in cell.group(1)
+
+
 def test_student_readme_refuses_a_readme_it_cannot_assemble():
     setup = "<!-- grade-command -->\n```bash\ngrade\n```\n"
     tests = "<!-- test-command -->\n```bash\npytest\n```\n"
