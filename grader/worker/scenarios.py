@@ -6,6 +6,7 @@ knows an expected value.
 """
 from __future__ import annotations
 
+import inspect
 import math
 import mmap
 import time
@@ -124,6 +125,18 @@ def params_rebound(session, obj):
     """The keys of obj.params now bound to another object than at hold_params."""
     held = session.__dict__.get("held", {}).get(id(obj), {})
     return [key for key, value in held.items() if obj.params.get(key) is not value]
+
+
+def takes_arguments(session, target, count):
+    """Whether target (a class: its constructor) accepts `count` positional arguments, by its
+    signature; True when it has none that can be read (the call itself then tells)."""
+    try:
+        inspect.signature(session.target(target)).bind(*range(count))
+    except TypeError:
+        return False
+    except ValueError:
+        return True
+    return True
 
 
 def call_on_mapping(session, target, mapping, *args):

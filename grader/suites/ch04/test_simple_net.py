@@ -5,7 +5,8 @@ from the reference solution and pasted in.
 """
 import numpy as np
 
-from grader.judge.suite import check, close, fail, plain, relative_error, seed, show, student
+from grader.judge.suite import (check, close, fail, plain, relative_error, scenario, seed, show,
+                                student)
 
 # The book's weights (4.4.2), as it prints them.
 W_BOOK = np.array([[0.47355232, 0.9977393, 0.84668094],
@@ -34,12 +35,20 @@ RANDN_SEED_0 = np.array([[1.764052345967664, 0.4001572083672233, 0.9787379841057
 
 
 def net(W=None):
+    """The submission's SimpleNet holding W (when given). A constructor that takes W gets it, and
+    must keep it; one that takes none, as the book's simpleNet, has net.W set after it."""
     SimpleNet = student("ch04.simple_net").SimpleNet
-    network = SimpleNet() if W is None else SimpleNet(W)
-    if W is not None:
-        kept = plain(network.W, "SimpleNet.W")
-        if not close(kept, W):
-            fail("feedback.simple_net.W_ignored", W=show(W), got=show(np.asarray(kept)))
+    if W is None:
+        return SimpleNet()
+    if not plain(scenario("takes_arguments", "ch04.simple_net:SimpleNet", 1,
+                          what="SimpleNet"), "SimpleNet's parameters"):
+        network = SimpleNet()
+        network.W = W
+        return network
+    network = SimpleNet(W)
+    kept = plain(network.W, "SimpleNet.W")
+    if not close(kept, W):
+        fail("feedback.simple_net.W_ignored", W=show(W), got=show(np.asarray(kept)))
     return network
 
 
