@@ -144,7 +144,7 @@ UID_PROCESSES = """
 """
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="only root can start and kill another uid's processes")
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can start another uid's processes")
 def test_kill_uid_leaves_no_process_of_that_uid():
     assert not uid_processes(SPARE_UID)
     read, write = os.pipe()

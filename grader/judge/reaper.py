@@ -2,18 +2,20 @@
 
 Under bubblewrap the worker has its own PID namespace: killing it kills all it started. Without
 it, on Linux, grade, the judge and the worker's zygote are child subreapers, so a process that
-double-forks or calls setsid comes back to them as a child when its parent dies, and is killed
-with SIGKILL (which it cannot ignore): by grade too when the judge was killed before its own
-cleanup could run. Elsewhere, the worker's process group is killed.
+double-forks or calls setsid comes back to them as a child when its parent dies. Each kills what
+is under it by freezing the whole tree, then killing it (processes.kill_tree), repeated until
+nothing is left: no deadline a chain or a fork bomb could outrun. grade does it too when the
+judge was killed before its own cleanup could run. Elsewhere, the worker's process group is
+killed.
 """
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
-import time
 
-from ..worker.processes import PR_SET_CHILD_SUBREAPER, PR_SET_PDEATHSIG, children, prctl
+from ..worker.processes import (PR_SET_CHILD_SUBREAPER, PR_SET_PDEATHSIG, children, kill_tree,
+                                prctl)
 
 def die_with_parent() -> None:
     """In a child between fork and exec: SIGKILL when the parent dies, however it dies."""
@@ -24,28 +26,25 @@ def become_subreaper() -> None:
     prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
-def kill_children(keep: set[int] = frozenset(), seconds: float = 5.0) -> None:
-    """SIGKILL every child not in keep, and every orphan that comes back meanwhile; reap them."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        left = children() - set(keep)
-        if not left:
-            return
+def kill_children(keep: set[int] = frozenset()) -> None:
+    """Kill every child not in keep with all it started, and every orphan that comes back
+    meanwhile; reap them. Until none is left: each round kills whole trees, frozen first."""
+    out_of_reach: set[int] = set()  # a setuid program's: nothing of ours can signal it
+    while left := children() - set(keep) - out_of_reach:
         for pid in left:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        for pid in left:
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
+            kill_tree(pid)
+        out_of_reach |= left & children()
 
 
 def kill_group(process: subprocess.Popen) -> None:
-    """Kill a process started with start_new_session, and its group; wait for it."""
-    try:
+    """Kill a process started with start_new_session, all it started and its group; wait for
+    it. Its status is the one kill_tree reaped, when kill_tree was the one to reap it."""
+    if process.poll() is None:  # once reaped its pid may be another's: never kill it then
+        reaped: dict[int, int] = {}
+        kill_tree(process.pid, reaped=reaped)
+        if process.pid in reaped:
+            process.returncode = os.waitstatus_to_exitcode(reaped[process.pid])
+    try:  # a process group's number is not reused while the group has members
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
