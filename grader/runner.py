@@ -10,7 +10,8 @@ asks for, and answers with plain data (.npy arrays, numbers, strings: grader/wor
 objects stay there behind handles. Under bubblewrap the worker sees the Python installation and
 its copy of the submission, read-only, an empty /tmp and nothing else: no kit, solutions, hidden
 checks, cache, other submissions or network, and all it starts dies with it. The judge's results
-reach this process through pytest-json-report, a file the worker cannot see.
+reach this process through pytest-json-report, written to a pipe this process reads (not a file
+the worker could find and rewrite; the judge is not dumpable, so not even through /proc).
 """
 from __future__ import annotations
 
@@ -28,11 +29,12 @@ from pathlib import Path
 from typing import Callable
 
 from . import catalog
-from .judge import reaper, sandbox
+from .judge import client, reaper, sandbox
 from .results import TestResult
 
 GRADER_DIR = Path(__file__).parent
 KILL_GRACE_SECONDS = 30  # the judge's own time beyond the run's limit
+REPORT_LIMIT = 16 * 2**20  # the judge's report, read from its pipe: far beyond a run's
 LAYERS_KEY = "dlfs_sandbox_layers"  # in the judge's report: what confined its worker
 
 
@@ -69,7 +71,7 @@ def _test_result(test: dict) -> TestResult:
                                   for stage in ("setup", "call", "teardown")))
 
 
-def _command(paths: list[str], report: Path, ini: Path, root: Path) -> list[str]:
+def _command(paths: list[str], report: str, ini: Path, root: Path) -> list[str]:
     # grader.judge.early first: it starts the worker before pytest loads anything else. Of the
     # installed pytest plugins only pytest-json-report (autoloading is off: _run_judge).
     return [sys.executable, "-m", "pytest", "-q", "-p", "grader.judge.early",
@@ -125,27 +127,35 @@ def _run_judge(suites: list[str], exercises: list[str], options: RunOptions) -> 
     settings = {"target": str(options.target.resolve()), "sandbox": mode,
                 "timeout": options.timeout, "exercises": exercises,
                 "verbose": options.verbose, "progress_fd": progress_write}
-    (private / "judge.json").write_text(json.dumps(settings), encoding="utf-8")
-    (private / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-    report = private / "report.json"
+    # 0711: a worker of a uid of its own goes through to its run folder inside (client.py
+    # run_folder), and may open nothing else here: every file is 0600.
+    os.chmod(private, 0o711)
+    _write_private(private / "judge.json", json.dumps(settings).encode())
+    _write_private(private / "pytest.ini", b"[pytest]\n")
+    report_read, report_write = os.pipe()
     # No other installed pytest plugin, and no PYTEST_ADDOPTS, reaches the judge: they cost its
     # start (each is imported) and could change how checks run (reordering, reseeding, -n).
     # The judge renders feedback too: it speaks the language chosen here (--lang included).
     env = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
-    env.update({"DLFS_JUDGE": str(private / "judge.json"), "PYTHONDONTWRITEBYTECODE": "1",
+    env.update({"DLFS_JUDGE": str(private / "judge.json"), client.RUN_PARENT_ENV: str(private),
+                "PYTHONDONTWRITEBYTECODE": "1",
                 "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "DLFS_LANG": catalog.language()})
     known = reaper.children()
     # Orphans come back here: killed without its cleanup (SIGTERM to grade), the judge leaves the
     # worker's processes to be reparented, and unconfined a daemon the code started is one.
     reaper.become_subreaper()
     try:
-        with open(private / "judge.log", "wb") as log:
+        with _write_private(private / "judge.log") as log:
             process = subprocess.Popen(
-                _command(paths, report, private / "pytest.ini", root), cwd=root, env=env,
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                pass_fds=(progress_write,), start_new_session=True,
-                preexec_fn=reaper.die_with_parent)
+                _command(paths, f"/dev/fd/{report_write}", private / "pytest.ini", root),
+                cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                stderr=subprocess.STDOUT, pass_fds=(progress_write, report_write),
+                start_new_session=True, preexec_fn=reaper.die_with_parent)
         os.close(progress_write)
+        os.close(report_write)
+        report: list[bytes | None] = [None]
+        collect = threading.Thread(target=_collect, args=(report_read, report), daemon=True)
+        collect.start()
         relay = threading.Thread(target=_relay, daemon=True, args=(
             os.fdopen(progress_read, encoding="utf-8", errors="replace"), options.on_progress))
         relay.start()
@@ -158,15 +168,41 @@ def _run_judge(suites: list[str], exercises: list[str], options: RunOptions) -> 
             reaper.kill_group(process)
             reaper.kill_children(known)  # anything that escaped the judge's own cleanup
         relay.join(timeout=5)
-        return _results(report, private / "judge.log", process.returncode, options)
+        # Every process that held the pipe is dead now (killed above): it is at its end.
+        collect.join(timeout=60)
+        return _results(report[0], private / "judge.log", process.returncode, options)
     finally:
         shutil.rmtree(private, ignore_errors=True)
 
 
-def _results(report: Path, log: Path, returncode: int, options: RunOptions | None = None
-             ) -> list[TestResult]:
+def _write_private(path: Path, data: bytes | None = None):
+    """A file only this user may read (0600); with data, written and closed, else left open."""
+    stream = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
+    if data is None:
+        return stream
+    with stream:
+        stream.write(data)
+
+
+def _collect(fd: int, into: list) -> None:
+    """The judge's report, read from its pipe while the judge writes it (a pipe holds 64 KB):
+    at most REPORT_LIMIT bytes are kept, the rest drained so the judge never blocks; None if it
+    was longer, which the judge's own caps (grader/judge/bounds.py) never let it be."""
+    kept, size = [], 0
+    with os.fdopen(fd, "rb") as stream:
+        while chunk := stream.read(1 << 16):
+            size += len(chunk)
+            if size <= REPORT_LIMIT:
+                kept.append(chunk)
+    into[0] = b"".join(kept) if size <= REPORT_LIMIT else None
+
+
+def _results(report: Path | bytes | None, log: Path, returncode: int,
+             options: RunOptions | None = None) -> list[TestResult]:
+    """The results in the judge's report: its bytes (from the pipe), or a file holding them."""
     try:
-        data = json.loads(report.read_text(encoding="utf-8"))
+        raw = report.read_bytes() if isinstance(report, Path) else report
+        data = json.loads(raw.decode("utf-8")) if raw is not None else None
     except (OSError, ValueError):
         data = None
     if options is not None and isinstance(data, dict):  # the judge's own, not the worker's

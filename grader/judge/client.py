@@ -32,6 +32,21 @@ PASSED_ENV = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
               "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "DLFS_WORKER_TAG")
 
 
+# Set by grade for its judge: the judge's private folder, which grade removes however the judge
+# ends (SIGKILL included), so the worker's run folder inside it never stays behind in /tmp.
+RUN_PARENT_ENV = "DLFS_RUN_PARENT"
+
+
+def run_folder() -> Path:
+    """A new run folder for a worker: the one place its path is chosen. Inside the folder grade
+    gave (RUN_PARENT_ENV), else (the judge run straight by pytest, `grade plot`) in the system's
+    temporary folder. A worker of a uid of its own must be able to go through every folder above
+    it: grade makes its private folder 0711 (runner.py)."""
+    parent = os.environ.get(RUN_PARENT_ENV)
+    return Path(tempfile.mkdtemp(prefix="dlfs-worker-",
+                                 dir=parent if parent and os.path.isdir(parent) else None))
+
+
 def memory_limit_gib() -> float:
     return float(os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_GIB))
 
@@ -74,7 +89,7 @@ class Worker:
         # A uid of its own (uid mode; bwrap started by root), held until close().
         self.lease = confine.lease_for(mode)
         self.layers: list[str] = []  # what confined the last start (confine.py)
-        self.run_dir = Path(tempfile.mkdtemp(prefix="dlfs-worker-"))
+        self.run_dir = run_folder()
         (self.run_dir / "tmp").mkdir()
         skip = shutil.ignore_patterns("__pycache__")
         shutil.copytree(WORKER_DIR, self.run_dir / "lib" / "dlfs_worker", ignore=skip)

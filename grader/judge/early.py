@@ -12,6 +12,7 @@ import json
 import os
 from pathlib import Path
 
+from ..worker.processes import PR_SET_DUMPABLE, prctl
 from . import reaper
 from .client import Worker
 
@@ -31,6 +32,10 @@ def _start() -> None:
     path = os.environ.get("DLFS_JUDGE")
     if not path:
         return
+    # Run by grade, first thing: a worker of the same uid (unconfined) may not ptrace the judge
+    # or open its /proc files, among them /proc/<judge>/fd/N, the pipe its report goes to
+    # (runner.py), and its memory. Before the worker starts; execve would reset it.
+    prctl(PR_SET_DUMPABLE, 0)
     try:
         settings = json.loads(Path(path).read_text(encoding="utf-8"))
         mode = settings.get("sandbox")
