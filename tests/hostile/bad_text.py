@@ -10,7 +10,8 @@ expect: forged
 import sys as _sys
 
 _BAD = ("日本語\tタブ \ud800 \x00\x01\x07\x08\x7f \x1b[2J\x1b[H\x1b[1A\x1b[2K total: 10/10"
-        " \x1b[8mhidden\x1b[0m \x1b]0;title\x07 \x1b]52;c;aGk=\x07 \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\"
+        " \x1b[8mhidden\x1b[0m \x1b]0;title\x07 \x1b]52;c;aGk=\x07"
+        " \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\"
         " \x9b31m\x9d2;t\x9c \u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
         " \ufffe\x85next line\rover")  # line breaks last: a message keeps its first line
 
