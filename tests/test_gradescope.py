@@ -170,6 +170,21 @@ def test_an_unpacked_upload_past_the_limits_is_told_why(built, tmp_path, shape, 
 
 
 @pytest.mark.needs_mnist
+@pytest.mark.slow  # a whole graded run through run_autograder, as the one below
+def test_escapes_and_a_lone_surrogate_in_a_message_still_write_results_json(built, tmp_path):
+    from submissions import read_fixture
+    fixture = read_fixture(Path(__file__).parent / "hostile" / "bad_text.py")
+    patched = patched_submission(tmp_path, {fixture["module"]: fixture["text"]})
+    data = run_autograder(fake_root(tmp_path / "gs", built,
+                                    {"submission.zip": zipped_solutions(tmp_path, patched)}))
+    softmax = [t for t in data["tests"] if t["name"].startswith("softmax ")]
+    assert softmax and all(t["score"] == 0 for t in softmax)
+    assert r"\x1b[2J" in softmax[0]["output"]
+    assert not [t for t in data["tests"] if "\x1b" in t["output"] or "\u202e" in t["output"]]
+    assert data["score"] > 0  # the other exercises kept their points
+
+
+@pytest.mark.needs_mnist
 @pytest.mark.slow  # a second whole graded run like the one above
 def test_a_broken_submission_costs_only_its_exercise(built, tmp_path):
     broken = patched_submission(tmp_path, {"ch03/softmax.py": "def softmax(a:\n"})
