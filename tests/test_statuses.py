@@ -222,3 +222,15 @@ def test_a_prerequisite_that_loops_blocks_its_callers_and_is_charged_once(tmp_pa
                          *limit)
     assert by_id(once)["three_layer_net"]["score"] == 6
     assert by_id(once)["identity_function"]["score"] == 0
+
+
+@pytest.mark.slow
+@pytest.mark.needs_mnist
+def test_the_capstone_trains_with_the_books_own_loop(tmp_path):
+    # The book's train_neuralnet.py draws its batches with the global np.random.choice: the
+    # worker seeds that generator with train's seed, and the capstone passes on it.
+    fixture = read_fixture(ROOT / "tests/alternatives/minibatch_sgd/book_train_neuralnet.py")
+    submission = patched_submission(tmp_path, {fixture["module"]: fixture["text"]})
+    _, results = grade_json(submission, "mnist_final")
+    final = by_id(results)["mnist_final"]
+    assert final["status"] == "passed" and final["accuracy"] >= final["threshold"], final
