@@ -141,6 +141,18 @@ def test_a_stub_prerequisite_blocks_only_where_the_exercises_own_code_reached_it
     assert blocking_prerequisite(started, results) == "two_layer_net"
 
 
+def test_a_check_that_ran_out_of_time_names_the_code_it_was_in():
+    # Its session died with the loop, so the frames caught at the deadline are what it ran.
+    from grader.judge.plugin import _looped_in
+    from grader.judge.session import StudentTimeout
+    frames = [["ch03/three_layer_net.py", 30, "forward", "y = identity_function(a3)"],
+              ["ch03/activations.py", 60, "identity_function", "while True:"]]
+    called = _looped_in(StudentTimeout("forward", 5.0, frames))
+    assert called == ["ch03/three_layer_net.py:forward", "ch03/activations.py:identity_function"]
+    assert check("timeout", called=called).calls_into(manifest.BY_ID["identity_function"])
+    assert _looped_in(ValueError("not a timeout")) == []
+
+
 def test_a_method_call_counts_as_a_call_into_its_class():
     test = check("failed", called=["ch04/two_layer_net.py:TwoLayerNet.gradient"])
     assert test.calls_into(manifest.BY_ID["two_layer_net"])
