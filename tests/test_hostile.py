@@ -14,8 +14,9 @@ Each fixture's docstring says how to grade it:
     confined: yes, when only confinement stops it (bwrap or a uid of the worker's own; it is
         skipped where neither can run)
     uid: no, when a uid of the worker's own does not stop it (graded in bwrap only)
-    expect_uid: the phrase to expect under a uid of the worker's own, when it differs (Landlock
-        refuses to read what bubblewrap does not show at all)
+    expect_uid, status_uid: the phrase and status to expect under a uid of the worker's own,
+        when they differ (Landlock refuses with PermissionError what bubblewrap does not show,
+        and hides /proc from sessions)
     timeout: the run's --timeout in seconds (5 unless given)
     linger: seconds to wait after `grade` returns before looking for changed files
     unconfined: yes, to grade it with --sandbox none as well (attacks on the judge, always)
@@ -115,6 +116,9 @@ def test_hostile_submission_gains_nothing_and_costs_only_itself(path, mode, tmp_
     if fixture.get("confined") == "yes" and resolve(mode) == "none":
         pytest.skip("needs confinement: neither bubblewrap nor a uid of its own works here")
     zero = [name.strip() for name in fixture["zero"].split(",")]
+    if mode == "uid":
+        fixture["status"] = fixture.get("status_uid", fixture["status"])
+        fixture["expect"] = fixture.get("expect_uid", fixture["expect"])
     base = EXERCISES if fixture.get("base") == "exercises" else None
     others = [name.strip() for name in fixture.get("grade", "").split(",") if name.strip()]
     others = [e for e in others or ([] if base else BYSTANDERS) if e not in zero]
@@ -142,9 +146,7 @@ def test_hostile_submission_gains_nothing_and_costs_only_itself(path, mode, tmp_
         else:  # the attack itself is charged: nothing for this exercise
             assert exercise["score"] == 0, exercise
             assert exercise["status"] == fixture["status"], exercise
-        expect = fixture.get("expect_uid", fixture["expect"]) if mode == "uid" else \
-            fixture["expect"]
-        assert expect.lower() in messages(exercise).lower(), messages(exercise)
+        assert fixture["expect"].lower() in messages(exercise).lower(), messages(exercise)
     for exercise_id in others:
         expected = 0 if base else exercises[exercise_id]["max_score"]
         assert exercises[exercise_id]["score"] == expected, exercises[exercise_id]

@@ -2,6 +2,8 @@
 zero: softmax
 status: failed
 expect: softmax
+status_uid: error
+expect_uid: PermissionError
 """
 def softmax(a):
     import json, os, pathlib
