@@ -196,5 +196,6 @@ def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -
         result.recoverable = charge_once.recoverable(result)
     return RunResult([results[e.id] for e in chosen], time.monotonic() - started,
                      str(options.target), hidden=options.hidden, sandbox=options.sandbox,
-                     sandbox_layers=options.layers)
+                     sandbox_layers=options.layers, charge_once=options.reference is not None,
+                     skipped_final=skip_final)
 

@@ -149,6 +149,11 @@ class RunResult:
     sandbox: str = "none"  # how the graded code was confined: bwrap, uid, landlock or none
     # What of it applied, e.g. ["uid", "rlimits", "landlock-fs"] (grader/judge/client.py)
     sandbox_layers: list[str] = field(default_factory=list)
+    # The settings a total depends on, so `grade gradebook` can refuse to merge unlike totals:
+    # whether charge-once could rescore (a reference was given), and whether --skip-final left
+    # the capstone out.
+    charge_once: bool = False
+    skipped_final: bool = False
 
     @property
     def score(self) -> float:
@@ -170,7 +175,8 @@ class RunResult:
     def to_dict(self) -> dict[str, Any]:
         data = {"score": self.score, "max_score": self.max_score,
                 "seconds": round(self.seconds, 3), "target": self.target,
-                "hidden_tests_included": self.hidden, "sandbox": self.sandbox,
+                "hidden_tests_included": self.hidden, "charge_once": self.charge_once,
+                "skipped_final": self.skipped_final, "sandbox": self.sandbox,
                 "sandbox_layers": list(self.sandbox_layers),
                 "python": platform.python_version(), "numpy": np.__version__,
                 "kit_version": kit_version(), "manifest": manifest.fingerprint(),

@@ -109,7 +109,9 @@ def test_charge_once_needs_the_reference(tmp_path):
 
 
 @pytest.mark.slow  # a whole grade batch; the charging itself is covered by the test above
-def test_grade_batch_charges_once_by_default(tmp_path):
+def test_grade_batch_charges_once_only_when_asked(tmp_path):
+    """Off by default, as in every path (Gradescope, Classroom and the image have no
+    reference): the same submission totals the same wherever it is graded."""
     submission = _both_broken(tmp_path / "one")
     folder = tmp_path / "submissions"
     shutil.copytree(submission, folder / "student" / "exercises")
@@ -123,8 +125,10 @@ def test_grade_batch_charges_once_by_default(tmp_path):
         assert out.exists(), result.output
         entry = json.loads(out.read_text())
         runs[flag] = json.dumps(entry)
-    assert '"charged_once"' in runs[None] and '"charged_once"' in runs["--charge-once"]
-    assert '"charged_once"' not in runs["--no-charge-once"]
+    assert '"charged_once"' in runs["--charge-once"]
+    assert '"charged_once"' not in runs["--no-charge-once"] and '"charged_once"' not in runs[None]
+    assert '"charge_once": true' in runs["--charge-once"]
+    assert '"charge_once": false' in runs[None]
 
 
 @pytest.mark.needs_mnist
@@ -172,10 +176,3 @@ def test_no_rerun_for_an_exercise_without_code_of_its_own_left():
     assert all(capstone.id not in dependents for dependents in groups.values())
     assert [sgd.id] in groups.values()
     assert candidates(results, chosen=["softmax"]) == {}
-
-
-def test_batch_charges_once_only_where_the_reference_is(tmp_path, capsys):
-    from grader.commands import charge_once_default
-    assert charge_once_default(SOLUTIONS.parent) is True
-    assert charge_once_default(tmp_path) is False
-    assert "charge-once is off" in capsys.readouterr().err

@@ -135,6 +135,37 @@ def test_results_of_another_manifest_are_refused_unless_allowed(ci, tmp_path):
     assert len(list(csv.DictReader(open(tmp_path / "mixed.csv", encoding="utf-8-sig")))) == 2
 
 
+def test_results_record_the_settings_their_total_depends_on(ci):
+    results = json.loads((ci / "alice" / "results.json").read_text())
+    assert (results["charge_once"], results["hidden_tests_included"],
+            results["skipped_final"]) == (False, False, True)
+
+
+@pytest.mark.parametrize("key, value, option", [
+    ("charge_once", True, "--charge-once"), ("hidden_tests_included", True, "--hidden"),
+    ("skipped_final", False, "--skip-final"), ("charge_once", None, "--charge-once")])
+def test_results_of_other_settings_are_refused_unless_allowed(ci, tmp_path, key, value, option):
+    """Rows out of 87 and out of 100, or with and without charge-once, are no one gradebook."""
+    alice = ci / "alice" / "results.json"
+    other = json.loads(alice.read_text())
+    if value is None:  # a results file of a kit that did not record it yet
+        del other[key]
+    else:
+        other[key] = value
+    frank = tmp_path / "frank.json"
+    frank.write_text(json.dumps(other))
+    out = tmp_path / "mixed.csv"
+    refused = CliRunner().invoke(main, ["gradebook", str(alice), str(frank), "--csv", str(out)])
+    assert refused.exit_code == 2 and not out.exists()
+    said = "not recorded" if value is None else json.dumps(value)
+    for part in (str(alice), str(frank), key, said, option, "--allow-mixed"):
+        assert part in " ".join(refused.output.split()), (part, refused.output)
+    allowed = CliRunner().invoke(main, ["gradebook", str(alice), str(frank), "--allow-mixed",
+                                        "--csv", str(out)])
+    assert allowed.exit_code == 0, allowed.output
+    assert len(list(csv.DictReader(open(out, encoding="utf-8-sig")))) == 2
+
+
 def test_written_files_follow_the_umask(tmp_path):
     import os
     from grader.reporters import write_atomically

@@ -70,7 +70,7 @@ class Batch:
 
     def __init__(self, kit_root: Path, scratch: Path, skip_final: bool, hidden: bool,
                  timeout: float, ids: tuple[str, ...], sandbox: str = "bwrap",
-                 charge_once: bool = True):
+                 charge_once: bool = False):
         self.kit_root, self.scratch, self.sandbox = kit_root, scratch, sandbox
         # Each `grade run` is told bubblewrap works (probed here once), so it does not probe.
         self.env = {**os.environ, **(checked_env() if sandbox == "bwrap" else {})}
@@ -178,7 +178,7 @@ class _Progress:
 def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Path | None,
               jobs: int = 1, skip_final: bool = False, hidden: bool = False,
               timeout: float = 1800.0, ids: tuple[str, ...] = (),
-              sandbox: str = "bwrap", charge_once: bool = True) -> list[Entry]:
+              sandbox: str = "bwrap", charge_once: bool = False) -> list[Entry]:
     """Grade every submission in folder with `jobs` workers; write the gradebook CSV and JSON.
 
     `sandbox` is the mode each `grade run` uses, already checked by the caller."""

@@ -130,17 +130,39 @@ def load_entry(path: Path) -> Entry:
     return Entry(name, results if isinstance(results, dict) else None, problem)
 
 
+# The settings a total depends on, as each results file records them, and the option that sets
+# each: totals graded with different ones (out of 87 and out of 100) are not one gradebook.
+SETTINGS = (("charge_once", "--charge-once"), ("hidden_tests_included", "--hidden"),
+            ("skipped_final", "--skip-final"))
+
+
 def _refuse_mixed(paths: list[Path], entries: list[Entry]) -> None:
-    """Results graded against different exercise manifests (another kit version) are refused."""
+    """Results graded against different exercise manifests (another kit version), or with
+    different settings, are refused."""
+    graded = [(path, entry.results) for path, entry in zip(paths, entries)
+              if entry.results is not None and not entry.error]
     kinds: dict[str, Path] = {}
-    for path, entry in zip(paths, entries):
-        if entry.results is not None and not entry.error:
-            kinds.setdefault(str(entry.results.get("manifest", "none (an older kit)")), path)
+    for path, results in graded:
+        kinds.setdefault(str(results.get("manifest", "none (an older kit)")), path)
     if len(kinds) > 1:
         (first, a), (second, b) = list(kinds.items())[:2]
         raise GradebookError(f"{a} was graded against exercise manifest {first} and {b} against "
                              f"{second} (different kit versions): grade them again with one kit, "
                              "or pass --allow-mixed to merge them anyway")
+    for key, option in SETTINGS:
+        values: dict[str, Path] = {}
+        for path, results in graded:
+            values.setdefault(json.dumps(results.get(key)), path)
+        if len(values) > 1:
+            (first, a), (second, b) = list(values.items())[:2]
+            raise GradebookError(
+                f"{a} was graded with {key} {_said(first)} and {b} with {key} {_said(second)}, "
+                f"so their totals are not comparable: grade them again with the same {option} "
+                "setting, or pass --allow-mixed to merge them anyway")
+
+
+def _said(value: str) -> str:
+    return "not recorded (an older kit)" if value == "null" else value
 
 
 def merge(paths: list[Path], csv_path: Path | None, json_path: Path | None = None,
