@@ -44,6 +44,17 @@ def reference_folder(kit_root: Path) -> Path:
     return folder
 
 
+def charge_once_default(kit_root: Path) -> bool:
+    """`grade batch` charges each mistake once where the reference is; elsewhere (a grading
+    image built without solutions/) it says in one line that it cannot."""
+    try:
+        reference_folder(kit_root)
+    except KitError:
+        click.echo(catalog.text("kit.no_charge_once"), err=True)
+        return False
+    return True
+
+
 def _state_file(target: Path) -> Path:
     # the path's own bytes: a folder name that is not UTF-8 (a student's zip) is still a key
     key = hashlib.sha256(os.fsencode(target)).hexdigest()[:16]
@@ -84,16 +95,19 @@ def confinement(requested: str, hidden: bool, batch: bool = False) -> str:
 
 
 def run(ids, target: str, kit_root: Path, fmt="text", output=None, skip_final=False,
-        timeout=60.0, hidden=False, verbose=0, sandbox="auto", charge_once=False) -> float:
+        timeout=60.0, hidden=False, verbose=0, sandbox="auto", charge_once=False,
+        total_timeout=1800.0) -> float:
     """Grade, report, remember the result for `grade list`; the score.
 
     verbose: 1 shows every failing check's message, 2 adds the student's traceback.
-    charge_once: rescore dependents with failing prerequisites' reference in place."""
+    charge_once: rescore dependents with failing prerequisites' reference in place.
+    total_timeout: seconds for the whole run; once spent, the checks left are timeouts."""
     mode = "none"  # until it is resolved: what the kit-error results file says
     try:
         target_folder = target_path(target, kit_root)
         mode = confinement(sandbox, hidden)
         options = RunOptions(target=target_folder, hidden=hidden, timeout=timeout,
+                             total_timeout=total_timeout,
                              verbose=verbose >= 2, on_progress=_progress_printer(),
                              sandbox=mode,
                              reference=reference_folder(kit_root) if charge_once else None)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import catalog
-from .judge import client, reaper, sandbox
+from .judge import bounds, client, reaper, sandbox
 from .results import TestResult
 
 GRADER_DIR = Path(__file__).parent
@@ -59,14 +59,17 @@ class RunOptions:
 
 
 def _test_result(test: dict) -> TestResult:
-    data = test.get("metadata") or {}
-    return TestResult(nodeid=test["nodeid"], exercise=data.get("exercise") or "",
-                      weight=float(data.get("weight") or 1), status=data.get("status", "error"),
-                      message=data.get("message", ""), advice=list(data.get("advice") or []),
-                      records=dict(data.get("records") or {}),
-                      hidden=test["nodeid"].startswith("hidden/"),
+    # Bounded again here (grader/judge/bounds.py): the results file and the last-results cache
+    # stay small whatever reached the judge's report.
+    data = bounds.grade(test.get("metadata") or {})
+    nodeid = bounds.text(test.get("nodeid"), bounds.NAME)
+    weight = data.get("weight")
+    return TestResult(nodeid=nodeid, exercise=bounds.text(data.get("exercise"), bounds.NAME),
+                      weight=float(weight) if type(weight) in (int, float) and weight else 1.0,
+                      status=data["status"], message=data["message"], advice=data["advice"],
+                      records=data["records"], hidden=nodeid.startswith("hidden/"),
                       output=data.get("output", ""), key=data.get("key", ""),
-                      called=[str(c) for c in data.get("called") or []],
+                      called=data.get("called", []),
                       seconds=sum(float((test.get(stage) or {}).get("duration") or 0)
                                   for stage in ("setup", "call", "teardown")))
 
@@ -125,7 +128,8 @@ def _run_judge(suites: list[str], exercises: list[str], options: RunOptions) -> 
     private = Path(tempfile.mkdtemp(prefix="dlfs-judge-"))
     progress_read, progress_write = os.pipe()
     settings = {"target": str(options.target.resolve()), "sandbox": mode,
-                "timeout": options.timeout, "exercises": exercises,
+                "timeout": options.timeout, "total_timeout": options.total_timeout,
+                "exercises": exercises,
                 "verbose": options.verbose, "progress_fd": progress_write}
     # 0711: a worker of a uid of its own goes through to its run folder inside (client.py
     # run_folder), and may open nothing else here: every file is 0600.

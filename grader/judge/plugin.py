@@ -24,7 +24,8 @@ import pytest
 from data.errors import MnistError
 
 from .. import catalog
-from . import early, mnist, reaper, sandbox, suite
+from ..worker import wire
+from . import bounds, early, mnist, reaper, sandbox, suite
 from .client import OUTPUT_LIMIT_MB, Worker, memory_limit_gib
 from .session import UNREADABLE, StudentCrash, StudentError, StudentTimeout
 
@@ -43,6 +44,7 @@ class _Judge:
     worker: Worker | None = None
     session = None
     progress = None
+    budget_end = float("inf")  # time.monotonic() when the run's budget is spent
 
 
 def _settings() -> dict:
@@ -55,17 +57,21 @@ def _settings() -> dict:
 
 
 def _progress(event: dict) -> None:
-    """A progress line the worker asked for: a catalog key under progress. and its numbers."""
-    key, fields = str(event.get("key", "")), event.get("fields") or {}
-    if not key.startswith("progress.") or not isinstance(fields, dict):
-        return
-    numbers = {k: v for k, v in fields.items() if isinstance(k, str) and (
-        v is None or isinstance(v, (int, float)))}
+    """A progress line the worker asked for: a catalog key under progress. and its numbers.
+    Anything else (a key the catalog lacks, a field that is not a number) is no answer the
+    worker gives: the session raises it as an unreadable answer, charged to the check."""
+    key, fields = event.get("key"), event.get("fields") or {}
+    if type(key) is not str or not key.startswith("progress.") or not catalog.has(key) \
+            or type(fields) is not dict or len(fields) > 20 or not all(
+                type(k) is str and k.isidentifier() and k != "key" and (
+                    v is None or type(v) in (int, float))
+                for k, v in fields.items()):
+        raise wire.WireError(f"a progress line the kit does not have: {str(key)[:80]!r}")
     try:
-        suite.progress(catalog.text(key, **{k: "n/a" if v is None else v
-                                            for k, v in numbers.items()}))
-    except (KeyError, ValueError, IndexError):
-        pass  # a key or field the catalog does not know: nothing to show
+        line = catalog.text(key, **{k: "n/a" if v is None else v for k, v in fields.items()})
+    except Exception:  # noqa: BLE001 - numbers the template cannot format: nothing to show
+        return
+    suite.progress(line[:500])
 
 
 def pytest_configure(config):
@@ -74,6 +80,8 @@ def pytest_configure(config):
     if _Judge.worker is not None:
         return
     _Judge.settings = settings = _settings()
+    if settings.get("total_timeout"):
+        _Judge.budget_end = time.monotonic() + float(settings["total_timeout"])
     reaper.become_subreaper()
     mode = settings.get("sandbox", "auto")
     if mode not in (*sandbox.CONFINED, "none"):  # grade resolved it (runner.py): no new probe
@@ -117,13 +125,18 @@ class _Check:
     """The running check's limit and its session, opened at its first call to the student."""
     limit = 60.0
     started = 0.0
+    deadline = float("inf")  # its limit's end, or the run's budget's when that comes first
+
+
+class BudgetSpent(Exception):
+    """The run's overall budget (grade run --total-timeout) ran out before the check began."""
 
 
 def _session():
     if _Judge.session is None or not _Judge.session.alive:
         # Which student functions a check calls, except in long checks, which tracing slows.
         _Judge.session = _Judge.worker.open_session(trace=_Check.limit <= TRACE_LIMIT)
-        _Judge.session.deadline = _Check.started + _Check.limit
+        _Judge.session.deadline = _Check.deadline
         _Judge.session.limit = _Check.limit
     return _Judge.session
 
@@ -131,7 +144,10 @@ def _session():
 def pytest_runtest_setup(item):
     _Check.limit = float(_mark(item).get("timeout") or _Judge.settings.get("timeout", 60.0))
     _Check.started = time.monotonic()
+    _Check.deadline = min(_Check.started + _Check.limit, _Judge.budget_end)
     _Judge.session = None
+    if _Check.deadline <= _Check.started:  # charged, not started: the results still get written
+        raise BudgetSpent()
 
 
 def _where(frames) -> str:
@@ -143,7 +159,19 @@ def _where(frames) -> str:
     return catalog.text("test.where", file=where, line=line, code=code)
 
 
+def _signal_name(number: int) -> str:
+    """SIGSEGV, SIGRTMIN+6 (real-time signals are not in signal.Signals), or signal 99."""
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        if signal.SIGRTMIN <= number <= signal.SIGRTMAX:
+            return f"SIGRTMIN+{number - signal.SIGRTMIN}"
+        return str(number)
+
+
 def _crash_message(exit_status, exercise: str) -> str:
+    if type(exit_status) is not int:
+        exit_status = None
     if exit_status == -signal.SIGXFSZ:
         return catalog.text("test.output_flood", limit=OUTPUT_LIMIT_MB)
     if exit_status == -signal.SIGKILL:
@@ -151,7 +179,7 @@ def _crash_message(exit_status, exercise: str) -> str:
     if exit_status is None:
         reason = catalog.text("crash.no_answer")
     elif exit_status < 0:
-        reason = catalog.text("crash.signal", signal=signal.Signals(-exit_status).name)
+        reason = catalog.text("crash.signal", signal=_signal_name(-exit_status))
     else:
         reason = catalog.text("crash.exit", status=exit_status)
     return catalog.text("test.crashed", reason=reason, exercise=exercise)
@@ -222,6 +250,13 @@ def _verdict(item, excinfo) -> tuple[str, str]:
                                          reason=error)
     if isinstance(error, StudentError):
         return _student_error(error, exercise)
+    budget = _Judge.settings.get("total_timeout")
+    if isinstance(error, BudgetSpent):
+        return "timeout", catalog.text("test.budget_spent", seconds=budget)
+    if isinstance(error, StudentTimeout) and not error.earlier \
+            and _Check.deadline < _Check.started + _Check.limit:
+        return "timeout", catalog.text("test.budget_cut", seconds=budget, name=error.what,
+                                       where=_where(error.frames))
     if isinstance(error, StudentTimeout):
         key = "test.timeout_earlier" if error.earlier else "test.timeout"
         return "timeout", catalog.text(key, seconds=error.seconds or _Check.limit,
@@ -243,6 +278,7 @@ def _deprecation_advice(session) -> list[str]:
     and fails on a newer one (numpy 1.23 warns about `np.int`; 1.24 removed it)."""
     advice = []
     for warning in _ask(session, "deprecations", "the deprecation warnings")[:5]:
+        warning = bounds.text(warning, 300)
         match = re.search(r"`np\.(\w+)` is a deprecated alias", str(warning))
         if match and match.group(1) in NUMPY_REMOVED:
             version, instead = NUMPY_REMOVED[match.group(1)]
@@ -258,8 +294,9 @@ def _deprecation_advice(session) -> list[str]:
 def _called(session) -> list:
     """["ch03/activations.py:sigmoid", ...]: the student's functions the check ran."""
     called = _ask(session, "called", "the functions called")
-    return [f"{c[0]}:{c[1]}" for c in called
-            if isinstance(c, (list, tuple)) and len(c) == 2 and isinstance(c[0], str)][:200]
+    return [bounds.text(f"{c[0][:bounds.NAME]}:{c[1][:bounds.NAME]}", bounds.NAME)
+            for c in called if isinstance(c, (list, tuple)) and len(c) == 2
+            and type(c[0]) is str and type(c[1]) is str][:bounds.ENTRIES]
 
 
 def _looped_in(error) -> list:
@@ -280,7 +317,7 @@ def _ask(session, op: str, what: str) -> list:
         return []
     try:
         answer = session.request({"op": op}, what)
-    except (StudentError, StudentTimeout, StudentCrash):
+    except Exception:  # noqa: BLE001 - whatever the session answered, the check has its verdict
         return []
     return answer if isinstance(answer, list) else []
 
@@ -303,6 +340,21 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if call.when == "setup":
         item._grade = {"status": "passed", "message": "", "advice": [], "records": {}}
+    try:
+        _grade(item, call, report)
+    except Exception:  # noqa: BLE001 - never an INTERNALERROR: the check is charged instead
+        item._grade = {"status": "error", "message": catalog.text("test.judge_confused"),
+                       "advice": [], "records": {}, "key": "test.judge_confused"}
+        if _Judge.session is not None:
+            try:
+                _Judge.session.finish(kill=True)
+            except Exception:  # noqa: BLE001 - the next check opens a fresh session anyway
+                pass
+            _Judge.session = None
+
+
+def _grade(item, call, report) -> None:
+    """The check's status, message, advice, records and output, from one stage's report."""
     grade = item._grade
     if call.excinfo is not None and grade["status"] == "passed" and not report.skipped:
         grade["status"], grade["message"] = _verdict(item, call.excinfo)
@@ -330,7 +382,7 @@ def pytest_runtest_makereport(item, call):
 def pytest_json_runtest_metadata(item, call):
     if call.when != "teardown":
         return {}
-    return {**_mark(item), **item._grade}
+    return {**_mark(item), **bounds.grade(getattr(item, "_grade", {}))}
 
 
 @pytest.hookimpl(optionalhook=True)

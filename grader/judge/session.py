@@ -8,7 +8,6 @@ its process died (StudentCrash, with how it ended).
 """
 from __future__ import annotations
 
-import select
 import socket
 import time
 from typing import Any, Callable
@@ -18,6 +17,7 @@ from ..worker.session import STOPPED_MESSAGE
 
 UNREADABLE = "UnreadableAnswer"  # the worker's answer was too big or not a frame at all
 GRACE_SECONDS = 1.0  # after a deadline, for the worker's report of where it was
+REPLIES = {"ok", "error", "progress", "callback", "stalled"}  # what a session may send
 
 
 class StudentError(Exception):
@@ -62,17 +62,29 @@ class Session:
         self.callbacks.append(function)
         return len(self.callbacks) - 1
 
-    def _answer_callback(self, reply: dict) -> None:
+    def _answer_callback(self, reply: dict, until: float) -> None:
         """The worker called one of the check's own functions (an f(x) passed to the student's
         code): run it here on the data it sent, and send back the value or the error."""
+        number, args = reply["callback"], reply.get("args", [])
+        if type(number) is not int or not 0 <= number < len(self.callbacks) \
+                or type(args) is not list:
+            raise wire.WireError("a call back to a function the check never passed")
         try:
-            value = self.callbacks[int(reply["callback"])](*reply.get("args", []))
+            value = self.callbacks[number](*args)
             answer = {"op": "callback_result", "value": value}
         except (StudentError, StudentTimeout, StudentCrash):
             raise
         except Exception as exc:  # noqa: BLE001 - the check's f failed on what it was given
-            answer = {"op": "callback_result", "error": f"{type(exc).__name__}: {exc}"}
-        wire.send(self.sock, wire.encode(answer, callbacks=self.register))
+            answer = {"op": "callback_result", "error": f"{type(exc).__name__}: {exc}"[:2000]}
+        self._send(wire.encode(answer, callbacks=self.register), until)
+
+    def _send(self, payload: bytes, until: float) -> None:
+        # A session that stops reading must not hold the judge past the check's deadline.
+        left = until - time.monotonic()
+        if left <= 0:
+            raise socket.timeout
+        self.sock.settimeout(min(left, 1e6))
+        wire.send(self.sock, payload)
 
     def finish(self, kill: bool = False) -> dict:
         """End the session (killing its process when kill); how the process ended."""
@@ -82,14 +94,12 @@ class Session:
         return self.outcome
 
     def _read(self, until: float) -> dict:
-        remaining = until - time.monotonic()
-        if remaining <= 0:
-            raise socket.timeout
-        ready, _, _ = select.select([self.sock], [], [], min(remaining, 1e6))
-        if not ready:
-            raise socket.timeout
-        self.sock.settimeout(max(0.5, min(until - time.monotonic(), 1e6)))
-        return wire.decode(wire.receive(self.sock, wire.MAX_ANSWER), self.resolve)
+        """The next whole frame, all of it by `until` (a frame trickled in costs the check)."""
+        reply = wire.decode(wire.receive(self.sock, wire.MAX_ANSWER, deadline=until),
+                            self.resolve)
+        if type(reply) is not dict or not reply.keys() & REPLIES:
+            raise wire.WireError("a reply the judge never asks for")
+        return reply
 
     def resolve(self, number: int, type_name: str) -> "Remote":
         return Remote(self, number, type_name)
@@ -107,24 +117,21 @@ class Session:
             message = {**message, "seconds": seconds}
         frames: list = []
         try:
-            wire.send(self.sock, wire.encode(message, callbacks=self.register))
+            self._send(wire.encode(message, callbacks=self.register), self.deadline)
             while True:
                 until = self.deadline + (GRACE_SECONDS if not frames else 0)
                 reply = self._read(until)
-                if not isinstance(reply, dict):
-                    raise wire.WireError("a reply that is not a dict")
                 if "progress" in reply:
                     if self.worker.on_progress and isinstance(reply["progress"], dict):
                         self.worker.on_progress(reply["progress"])
                 elif "callback" in reply:
-                    self._answer_callback(reply)
+                    self._answer_callback(reply, until)
                 elif "stalled" in reply:
-                    frames = reply["stalled"] if isinstance(reply["stalled"], list) else []
+                    frames = clean_frames(reply["stalled"])
                 elif "error" in reply:
-                    info = reply["error"] if isinstance(reply["error"], dict) else {}
-                    if info.get("type") == "TimeoutError" and info.get(
-                            "message") == STOPPED_MESSAGE:
-                        raise StudentTimeout(what, 0, info.get("frames") or [], earlier=True)
+                    info = clean_error(reply["error"])
+                    if info["type"] == "TimeoutError" and info["message"] == STOPPED_MESSAGE:
+                        raise StudentTimeout(what, 0, info["frames"], earlier=True)
                     raise StudentError(what, info)
                 elif "ok" in reply:
                     return reply["ok"]
@@ -143,13 +150,48 @@ class Session:
     limit: float = 0.0  # the check's time limit, for messages
 
     def _remember_timeout(self, stop_key: str | None, frames: list) -> None:
-        """Later calls of the function that looped are charged at once, not waited for again."""
+        """Later runs of the code that looped are charged at once, not waited for again: the
+        innermost student code still running at the deadline (file, first line, qualname), so
+        a lambda, a closure or a method counts as well as a module's function."""
         if stop_key:
             self.worker.stopped_targets[stop_key] = self.limit
-        if frames and isinstance(frames[-1], list) and len(frames[-1]) >= 3:
-            where, qualname = str(frames[-1][0]), str(frames[-1][2])
-            if [where, qualname] not in self.worker.stopped:
-                self.worker.stopped.append([where, qualname])
+        if frames and len(frames[-1]) == 5:
+            where, _, qualname, _, first_line = frames[-1]
+            if [where, first_line, qualname] not in self.worker.stopped \
+                    and len(self.worker.stopped) < 100:
+                self.worker.stopped.append([where, first_line, qualname])
+
+
+def _text(value, limit: int) -> str:
+    return wire.cap(value if type(value) is str else "", limit)
+
+
+def clean_frames(frames) -> list:
+    """The worker's student frames as the judge uses them, [file, line, qualname, source] and
+    for a stalled call the code's first line; anything else is dropped, at most 30 kept."""
+    kept = []
+    for frame in frames[-30:] if type(frames) is list else []:
+        if type(frame) is not list or len(frame) not in (4, 5) \
+                or type(frame[1]) is not int or (len(frame) == 5 and type(frame[4]) is not int):
+            continue
+        kept.append([_text(frame[0], 300), frame[1], _text(frame[2], 300),
+                     _text(frame[3], 300), *frame[4:]])
+    return kept
+
+
+def clean_error(info) -> dict:
+    """The worker's description of an exception with only the fields the judge reads, each of
+    its type and bounded (a session may send anything on its socket)."""
+    info = info if type(info) is dict else {}
+    cleaned = {"type": _text(info.get("type"), 100) or "Exception",
+               "message": _text(info.get("message"), 4000), "frames": clean_frames(
+                   info.get("frames"))}
+    if type(info.get("file")) is str and info["file"]:  # a SyntaxError's file
+        cleaned["file"] = _text(info["file"], 300)
+        cleaned["line"] = info.get("line") if type(info.get("line")) is int else 0
+    if "module" in info:
+        cleaned["module"] = _text(info["module"], 200)
+    return cleaned
 
 
 class Remote(wire.Handle):

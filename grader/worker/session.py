@@ -16,16 +16,17 @@ import sys
 import threading
 import traceback
 import warnings
-from time import monotonic  # bound at import: code that patches time.monotonic cannot stall it
+from time import monotonic, sleep  # bound at import: code that patches time cannot stall them
 
 import numpy as np
 
 from . import scenarios, wire
+from .stopped import Stopper
 
 STUDENT_PACKAGE = "student"
-# What a function that ran out of time raises when called again (_stopped's literal: its code
-# runs with the student module's globals, so it cannot name this constant).
+# What a function that ran out of time raises when called again (stopped.py's literal).
 STOPPED_MESSAGE = "dlfs-worker: stopped for time earlier in this run"
+STALL_SAMPLE_SECONDS = 0.05  # between the two looks at what runs when a deadline passes
 
 
 class Session:
@@ -34,7 +35,7 @@ class Session:
     def __init__(self, sock: socket.socket, request: dict):
         self.sock, self.objects = sock, {}
         self.root = os.path.realpath(request["student_root"])
-        self.stopped = [tuple(entry) for entry in request.get("stopped", [])]
+        self.stopper = Stopper(request.get("stopped", []), self.root, self.relative)
         self.write_lock = threading.Lock()
         self.called: set[tuple[str, str]] = set()
         self.deprecations: list[str] = []  # numpy's deprecation warnings at the student's lines
@@ -126,16 +127,31 @@ class Session:
         self.reply(message)
 
     def _report_stalled(self) -> None:
-        """At a call's deadline, tell the judge which student line is running."""
+        """At a call's deadline, tell the judge which student code is running: the frames
+        still running a moment later, so a loop's own frame and not those of the calls it makes
+        (a loop in train calling sigmoid stops train, not sigmoid). Each carries its code's
+        first line: the judge stops that code for the rest of the run (stopped.py)."""
+        first = self._student_stack()  # held, so that no later frame can reuse their memory
+        sleep(STALL_SAMPLE_SECONDS)
+        later = {id(frame) for frame in self._student_stack()}
+        running = [frame for frame in first if id(frame) in later] or first
+        frames = []
+        for frame in running:
+            code = frame.f_code
+            line = linecache.getline(code.co_filename, frame.f_lineno).strip()
+            frames.append([self.relative(code.co_filename), frame.f_lineno,
+                           getattr(code, "co_qualname", code.co_name), line[:200],
+                           code.co_firstlineno])
+        self.reply({"stalled": frames})
+
+    def _student_stack(self) -> list:
+        """The main thread's frames in the student's files, outermost first."""
         frame, frames = sys._current_frames().get(threading.main_thread().ident), []
         while frame is not None:
-            where = self.relative(frame.f_code.co_filename)
-            if where:
-                name = getattr(frame.f_code, "co_qualname", frame.f_code.co_name)
-                line = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
-                frames.insert(0, [where, frame.f_lineno, name, line[:200]])
+            if self.relative(frame.f_code.co_filename):
+                frames.insert(0, frame)
             frame = frame.f_back
-        self.reply({"stalled": frames})
+        return frames
 
     # -- what the student's code did ----------------------------------------------------------
     def relative(self, filename: str) -> str | None:
@@ -173,22 +189,8 @@ class Session:
             return spec  # an object from this session
         module_name, _, name = spec.partition(":")
         module = importlib.import_module(f"{STUDENT_PACKAGE}.{module_name}")
-        self.stop_timed_out()
+        self.stopper.apply(sys.modules)  # code that ran out of time earlier raises at once
         return getattr(module, name) if name else module
-
-    def stop_timed_out(self) -> None:
-        """Functions that ran out of time earlier in this run raise at once instead of looping
-        again, wherever they are called from (their code object is replaced)."""
-        for where, qualname in self.stopped:
-            module = sys.modules.get(
-                f"{STUDENT_PACKAGE}." + where.removesuffix(".py").replace("/", "."))
-            function = module
-            for part in qualname.split("."):
-                function = getattr(function, part, None)
-            function = getattr(function, "__func__", function)
-            code = getattr(function, "__code__", None)
-            if code is not None and code is not _stopped.__code__ and not function.__closure__:
-                function.__code__ = _stopped.__code__
 
     def dispatch(self, request: dict):
         op = request["op"]
@@ -232,10 +234,6 @@ class Session:
     def progress(self, key: str, **fields) -> None:
         """A progress line (a catalog key and its numbers) for the student during a long call."""
         self.reply({"progress": {"key": key, "fields": fields}})
-
-
-def _stopped(*args, **kwargs):
-    raise TimeoutError("dlfs-worker: stopped for time earlier in this run")
 
 
 class Watchdog:

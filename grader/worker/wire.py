@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 import struct
+import time
 
 import numpy as np
 
@@ -24,6 +26,10 @@ MAX_FRAME = 1 << 30  # a frame over 1 GiB is refused, not read (the MNIST arrays
 MAX_ANSWER = 256 << 20  # what the judge reads of one frame from the worker
 MAX_TEXT = 20000  # characters kept of any string the worker sends
 MAX_DEPTH = 20
+# What one frame's plain data may hold apart from array bytes: JSON decodes to Python objects
+# some 20 times its size, so a 256 MB header of empty lists would cost the judge gigabytes.
+MAX_HEADER = 8 << 20
+MAX_ARRAYS = 200_000  # a history of numpy scalars holds one per iteration
 ALIGN = 64  # where arrays start in a payload, and the .npy format's own header alignment
 
 
@@ -189,7 +195,9 @@ def _load(view: memoryview):
 def _untag(node, arrays: list, depth: int, resolve, callback=None):
     if depth > MAX_DEPTH:
         raise WireError("nested too deeply")
-    if node is None or type(node) in (bool, int, float, str):
+    if type(node) is str:  # capped here too: the encoder's own cap runs in the worker
+        return cap(node)
+    if node is None or type(node) in (bool, int, float):
         return node
     if type(node) is list:
         return [_untag(n, arrays, depth + 1, resolve, callback) for n in node]
@@ -227,6 +235,13 @@ def _untag(node, arrays: list, depth: int, resolve, callback=None):
     return _bad(tag)
 
 
+def cap(text: str, limit: int = MAX_TEXT) -> str:
+    """text, or its first `limit` characters and how many more there were."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
 def _bad(tag):
     raise WireError(f"unknown tag {tag!r}")
 
@@ -237,9 +252,13 @@ def decode(payload: bytes, resolve=None, callback=None):
     view = memoryview(payload)
     try:
         (size,) = LENGTH.unpack_from(view, 0)
+        if size > MAX_HEADER:
+            raise WireError(f"plain data of {size} bytes, over the {MAX_HEADER} byte limit")
         header = json.loads(bytes(view[8:8 + size]))
         offset, arrays = 8 + size, []
         while offset < len(view):
+            if len(arrays) >= MAX_ARRAYS:
+                raise WireError(f"more than {MAX_ARRAYS} arrays in one frame")
             (size,) = LENGTH.unpack_from(view, offset)
             arrays.append(_load(view[offset + 8:offset + 8 + size]))
             offset += 8 + size
@@ -247,8 +266,8 @@ def decode(payload: bytes, resolve=None, callback=None):
         return _untag(header, arrays, 0, resolve or Handle, callback)
     except WireError:
         raise
-    except (ValueError, KeyError, IndexError, TypeError, struct.error, EOFError) as exc:
-        raise WireError(f"{type(exc).__name__}: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - decoding runs no code: any failure is the frame's
+        raise WireError(f"{type(exc).__name__}: {str(exc)[:200]}") from None
 
 
 def send(sock, payload: bytes) -> None:
@@ -256,22 +275,35 @@ def send(sock, payload: bytes) -> None:
     sock.sendall(payload)  # not joined to its length: that would copy it
 
 
-def _read_exactly(sock, size: int) -> memoryview:
-    # Read into memory that is committed only as bytes arrive (np.empty, not a zeroed
-    # bytearray): a frame that announces more than it sends costs only what it sent.
-    buffer = memoryview(np.empty(size, dtype=np.uint8))
-    done = 0
+def _fill(sock, buffer: memoryview, deadline: float | None) -> None:
+    done, size = 0, len(buffer)
     while done < size:
+        if deadline is not None:  # the whole frame by then, not each recv: no trickling
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise socket.timeout("the frame did not arrive in time")
+            sock.settimeout(min(left, 1e6))
         count = sock.recv_into(buffer[done:], min(size - done, 1 << 22))
         if not count:
             raise EOFError("the other side closed the connection")
         done += count
-    return buffer
 
 
-def receive(sock, limit: int = MAX_FRAME) -> memoryview:
-    """One frame's payload from a socket; EOFError when it closed, WireError when too big."""
-    (size,) = LENGTH.unpack(_read_exactly(sock, LENGTH.size))
+def receive(sock, limit: int = MAX_FRAME, deadline: float | None = None) -> memoryview:
+    """One frame's payload from a socket; EOFError when it closed, WireError when too big,
+    socket.timeout when all of it has not arrived by `deadline` (time.monotonic())."""
+    length = memoryview(bytearray(LENGTH.size))
+    _fill(sock, length, deadline)
+    (size,) = LENGTH.unpack(length)
     if size > limit:
         raise WireError(f"a frame of {size} bytes, over the {limit} byte limit")
-    return _read_exactly(sock, size)
+    # Read into memory that is committed only as bytes arrive (np.empty, not a zeroed
+    # bytearray): a frame that announces more than it sends costs only what it sent.
+    buffer = memoryview(np.empty(size, dtype=np.uint8))
+    head = min(size, LENGTH.size)
+    _fill(sock, buffer[:head], deadline)
+    if head == LENGTH.size and LENGTH.unpack(buffer[:head])[0] > MAX_HEADER:
+        raise WireError(f"plain data of {LENGTH.unpack(buffer[:head])[0]} bytes, over the "
+                        f"{MAX_HEADER} byte limit")  # refused before it is read
+    _fill(sock, buffer[head:], deadline)
+    return buffer
