@@ -225,10 +225,10 @@ def release(out_dir, no_verify_venv, gradescope_zip, hidden_visibility, github_c
 @click.option("--hidden", is_flag=True, help="Also run the instructor's hidden checks.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=1800.0, show_default=True,
               help="Seconds one submission may take in all; then it scores zero.")
-@click.option("--charge-once/--no-charge-once", default=None,
+@click.option("--charge-once/--no-charge-once", default=False,
               help="Charge each mistake once: rescore checks that failed through a failing "
-                   "prerequisite with that prerequisite's reference in place. On by default "
-                   "where the reference solutions are (the instructor's copy).")
+                   "prerequisite with that prerequisite's reference in place (the instructor's "
+                   "copy only). Off by default, as in every other path.")
 @SANDBOX_OPTION
 def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeout, charge_once,
           sandbox):
@@ -238,8 +238,6 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
         raise click.UsageError("give --csv FILE, --json FILE or both: where the grades go")
     try:
         mode = commands.confinement(sandbox, hidden, batch=True)
-        charge_once = commands.charge_once_default(KIT_ROOT) if charge_once is None \
-            else charge_once
         if charge_once:
             commands.reference_folder(KIT_ROOT)
     except commands.KitError as error:
@@ -260,7 +258,8 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write all the results in one file, as `grade batch --json` does.")
 @click.option("--allow-mixed", is_flag=True,
-              help="Merge results graded against different exercise manifests (kit versions).")
+              help="Merge results graded against different exercise manifests (kit versions) "
+                   "or with different settings (--charge-once, --hidden, --skip-final).")
 def gradebook(results, csv_path, json_path, allow_mixed):
     """Merge `grade run --format json` results files into one gradebook CSV."""
     from .instructor.gradebook import merge

@@ -44,17 +44,6 @@ def reference_folder(kit_root: Path) -> Path:
     return folder
 
 
-def charge_once_default(kit_root: Path) -> bool:
-    """`grade batch` charges each mistake once where the reference is; elsewhere (a grading
-    image built without solutions/) it says in one line that it cannot."""
-    try:
-        reference_folder(kit_root)
-    except KitError:
-        click.echo(catalog.text("kit.no_charge_once"), err=True)
-        return False
-    return True
-
-
 def _state_file(target: Path) -> Path:
     # the path's own bytes: a folder name that is not UTF-8 (a student's zip) is still a key
     key = hashlib.sha256(os.fsencode(target)).hexdigest()[:16]
