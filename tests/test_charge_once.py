@@ -155,7 +155,7 @@ def test_the_capstone_is_never_rescored_with_reference_code(tmp_path):
 
 def test_no_rerun_for_an_exercise_without_code_of_its_own_left():
     from grader.charge_once import candidates, own_code_remains
-    from grader.results import ExerciseResult
+    from grader.results import ExerciseResult, prerequisites
     from grader.results import TestResult as Check
 
     capstone = manifest.BY_ID["mnist_final"]
@@ -176,3 +176,8 @@ def test_no_rerun_for_an_exercise_without_code_of_its_own_left():
     assert all(capstone.id not in dependents for dependents in groups.values())
     assert [sgd.id] in groups.values()
     assert candidates(results, chosen=["softmax"]) == {}
+    # Every other dependent keeps code of its own even with all it builds on placed.
+    for exercise in manifest.EXERCISES:
+        if exercise.module and exercise.prerequisites:
+            placed = tuple(p.id for p in prerequisites(exercise))
+            assert own_code_remains(exercise, placed), exercise.id
