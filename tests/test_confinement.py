@@ -289,7 +289,7 @@ def test_a_kit_error_results_file_records_the_sandbox_it_resolved(tmp_path, monk
 @needs_uid
 def test_the_uid_mode_asked_for_without_root_refuses_saying_how(tmp_path):
     """grade itself run by an ordinary user (a leased uid): `--sandbox uid` is exit 2 with the
-    fix; `auto` still grades (Landlock here, or none)."""
+    fix; `auto` still grades, and so does `--sandbox landlock` where the kernel has it."""
     lease = uids.lease()
     home = Path(tempfile.mkdtemp(prefix="dlfs-tests-user-"))  # /tmp/pytest-of-root is 0700
     try:
@@ -306,6 +306,9 @@ def test_the_uid_mode_asked_for_without_root_refuses_saying_how(tmp_path):
                                  timeout=300)
         graded = subprocess.run(grade, env=env, cwd=home, capture_output=True, text=True,
                                 preexec_fn=lease.drop, timeout=300)
+        landlocked = subprocess.run([*grade, "--sandbox", "landlock", "--format", "json"],
+                                    env=env, cwd=home, capture_output=True, text=True,
+                                    preexec_fn=lease.drop, timeout=300)
     finally:
         lease.release()
         shutil.rmtree(home, ignore_errors=True)
@@ -313,6 +316,12 @@ def test_the_uid_mode_asked_for_without_root_refuses_saying_how(tmp_path):
     assert "needs grade to run as root" in refused.stderr and "--sandbox auto" in refused.stderr
     assert graded.returncode == 0, graded.stdout + graded.stderr
     assert "4/4" in graded.stdout
+    if sandbox.landlock_problem() is None:  # Landlock alone, for a user who is not root
+        assert landlocked.returncode == 0, landlocked.stdout + landlocked.stderr
+        results = json.loads(landlocked.stdout)
+        assert results["sandbox"] == "landlock" and results["score"] == 4
+        assert "uid" not in results["sandbox_layers"] and "landlock-fs" in \
+            results["sandbox_layers"]
 
 
 # ---- a container without user namespaces, through Gradescope's run_autograder -------------------
@@ -377,3 +386,31 @@ def _run_autograder_without_bwrap(root: Path, tmp_path: Path) -> None:
     check_format(data)
     assert data["score"] == 0 and data["tests"], data
     assert not set(worker_processes()) - running, "a process of the chain outlived grading"
+
+
+@needs_uid
+def test_a_batch_under_uids_of_their_own_keeps_each_submission_from_the_others(tmp_path):
+    """grade batch --jobs 2 as root with --sandbox uid: two `grade run`s at once, each worker
+    under a uid of its own; a daemon in one that rewrites every file it can find touches
+    neither the other submission nor the gradebook."""
+    import csv
+    import time
+    folder = tmp_path / "submissions"
+    skip = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(SOLUTIONS, folder / "victim", ignore=skip)
+    shutil.copytree(SOLUTIONS, folder / "attacker", ignore=skip)
+    daemon = (ROOT / "tests" / "hostile" / "daemon_rewrites_results.py").read_text()
+    daemon = daemon.replace('rglob("results*.json")', 'rglob("*")')
+    with open(folder / "attacker" / "ch03" / "softmax.py", "a") as module:
+        module.write("\n\nimport numpy as np\n" + daemon)
+    victim = {p: p.read_bytes() for p in (folder / "victim").rglob("*.py")}
+    grades = tmp_path / "grades.csv"
+    result = CliRunner().invoke(main, ["batch", str(folder), "softmax", "sigmoid", "--jobs", "2",
+                                       "--sandbox", "uid", "--csv", str(grades)])
+    assert result.exit_code == 0, result.output
+    written = grades.read_bytes()
+    time.sleep(3)  # the daemon would strike 1.5 s after it started
+    assert grades.read_bytes() == written
+    assert {p: p.read_bytes() for p in (folder / "victim").rglob("*.py")} == victim
+    rows = {row["submission"]: row for row in csv.DictReader(open(grades, encoding="utf-8-sig"))}
+    assert rows["victim"]["softmax"] == "6" and float(rows["attacker"]["softmax"]) < 6, rows
