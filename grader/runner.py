@@ -31,6 +31,7 @@ from typing import Callable
 from . import catalog
 from .judge import bounds, client, reaper, sandbox
 from .results import TestResult
+from .worker.processes import PR_GET_DUMPABLE, PR_SET_DUMPABLE, prctl
 
 GRADER_DIR = Path(__file__).parent
 KILL_GRACE_SECONDS = 30  # the judge's own time beyond the run's limit
@@ -148,6 +149,11 @@ def _run_judge(suites: list[str], exercises: list[str], options: RunOptions) -> 
     # Orphans come back here: killed without its cleanup (SIGTERM to grade), the judge leaves the
     # worker's processes to be reparented, and unconfined a daemon the code started is one.
     reaper.become_subreaper()
+    # Not dumpable while the judge runs: a worker of the same uid (unconfined, not root) could
+    # otherwise open /proc/<grade>/fd/N, the read ends of the report and progress pipes, for
+    # writing, and put its own bytes before the judge's report; or read this process's memory.
+    dumpable = prctl(PR_GET_DUMPABLE, 0)
+    prctl(PR_SET_DUMPABLE, 0)
     try:
         with _write_private(private / "judge.log") as log:
             process = subprocess.Popen(
@@ -176,6 +182,8 @@ def _run_judge(suites: list[str], exercises: list[str], options: RunOptions) -> 
         collect.join(timeout=60)
         return _results(report[0], private / "judge.log", process.returncode, options)
     finally:
+        if dumpable == 1:  # every worker is dead: debuggers and core dumps as before
+            prctl(PR_SET_DUMPABLE, 1)
         shutil.rmtree(private, ignore_errors=True)
 
 

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from grader.worker.processes import kill_tree, kill_uid, uid_processes
+from grader.worker.processes import PR_SET_DUMPABLE, kill_tree, kill_uid, prctl, uid_processes
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SPARE_UID = 64917  # no account of this machine has it: the test's processes are its only ones
@@ -177,3 +177,37 @@ def test_kill_uid_leaves_no_process_of_that_uid():
 def test_kill_uid_refuses_its_callers_own_uid():
     with pytest.raises(ValueError):
         kill_uid(os.getuid())
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can start another uid's processes")
+@pytest.mark.parametrize("dumpable", [1, 0])
+def test_a_process_not_dumpable_keeps_its_pipes_from_another_of_its_uid(dumpable):
+    """What grade and the judge rely on (PR_SET_DUMPABLE 0, runner.py, early.py): a process of
+    the same uid cannot reopen their pipes through /proc/<pid>/fd (for writing, to forge the
+    report). As two processes of a spare uid, not root, whom nothing stops."""
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        try:
+            os.setgroups([])
+            os.setresgid(SPARE_UID, SPARE_UID, SPARE_UID)
+            os.setresuid(SPARE_UID, SPARE_UID, SPARE_UID)
+            kept, _ = os.pipe()
+            prctl(PR_SET_DUMPABLE, dumpable)  # after setuid, which resets it
+            prober = os.fork()
+            if prober == 0:
+                try:
+                    os.open(f"/proc/{os.getppid()}/fd/{kept}", os.O_WRONLY)
+                    os.write(write, b"opened")
+                except PermissionError:
+                    os.write(write, b"refused")
+                finally:
+                    os._exit(0)
+            os.waitpid(prober, 0)
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as said:
+        result = said.read()
+    os.waitpid(child, 0)
+    assert result == (b"opened" if dumpable else b"refused")

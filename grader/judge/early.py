@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from pathlib import Path
 
 from ..worker.processes import PR_SET_DUMPABLE, prctl
@@ -27,6 +28,10 @@ def take(target: str, mode: str) -> Worker | None:
     return found
 
 
+def _not_from_grade(signum, frame) -> None:
+    pass
+
+
 def _start() -> None:
     global worker, started_for
     path = os.environ.get("DLFS_JUDGE")
@@ -36,6 +41,14 @@ def _start() -> None:
     # or open its /proc files, among them /proc/<judge>/fd/N, the pipe its report goes to
     # (runner.py), and its memory. Before the worker starts; execve would reset it.
     prctl(PR_SET_DUMPABLE, 0)
+    # grade never sends its judge SIGINT or SIGTERM: it kills it with SIGKILL, and the judge's
+    # session of its own keeps a terminal's Ctrl-C for grade. Either can only come from someone
+    # else, unconfined the graded code (the same uid), which would end the judge as a kit error:
+    # doing nothing on them is the judge's own disposition, not a guard. Python's handlers are
+    # given no siginfo to tell a sender by; none is needed. A handler, unlike SIG_IGN, is not
+    # inherited through exec: the worker starts with the default.
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, _not_from_grade)
     try:
         settings = json.loads(Path(path).read_text(encoding="utf-8"))
         mode = settings.get("sandbox")

@@ -9,16 +9,17 @@ import os
 import signal
 import time
 
-PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 4, 36
+PR_SET_PDEATHSIG, PR_GET_DUMPABLE, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 1, 3, 4, 36
 
 
-def prctl(option: int, value: int) -> None:
-    """Linux's prctl (PR_SET_*), where there is one; nothing elsewhere."""
+def prctl(option: int, value: int) -> int:
+    """Linux's prctl (PR_*), where there is one: its result (PR_GET_*), -1 on failure or
+    elsewhere."""
     try:
         import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+        return ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
     except (OSError, AttributeError):
-        pass
+        return -1
 
 
 def parents() -> dict[int, int]:
