@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import time
 from pathlib import Path
 
@@ -26,17 +25,17 @@ from data.errors import MnistError
 from .. import catalog
 from ..worker import wire
 from . import bounds, early, mnist, reaper, sandbox, suite
-from .client import OUTPUT_LIMIT_MB, Worker, memory_limit_gib
-from .session import UNREADABLE, StudentCrash, StudentError, StudentTimeout
+from .client import Worker
+from .session import StudentCrash, StudentError, StudentTimeout
+from .verdicts import NUMPY_REMOVED, crash_message, student_error, traceback_text, where
 
 __all__ = ["pytest_configure", "pytest_collection_modifyitems", "pytest_runtest_setup",
            "pytest_runtest_makereport", "pytest_json_runtest_metadata",
            "pytest_json_modifyreport", "pytest_unconfigure"]
 
 CONFIG_ENV = "DLFS_JUDGE"
-FORBIDDEN = ("solutions", "grader", "tests", "pytest", "_pytest", "pytest_jsonreport")
-OUTPUT_SHOWN = 2000
-TRACE_LIMIT = 120  # seconds: checks allowed longer (the capstone's training) are not traced  # characters of a check's printed output kept in its result
+OUTPUT_SHOWN = 2000  # characters of a check's printed output kept in its result
+TRACE_LIMIT = 120  # seconds: checks allowed longer (the capstone's training) are not traced
 
 
 class _Judge:
@@ -150,97 +149,6 @@ def pytest_runtest_setup(item):
         raise BudgetSpent()
 
 
-def _where(frames) -> str:
-    """' (ch03/softmax.py, line 12: `return x / 0`)' for the innermost student frame."""
-    if not frames or not isinstance(frames[-1], list) or len(frames[-1]) < 4:
-        return ""
-    where, line, _, source = frames[-1][:4]
-    code = f": `{source}`" if source else ""
-    return catalog.text("test.where", file=where, line=line, code=code)
-
-
-def _signal_name(number: int) -> str:
-    """SIGSEGV, SIGRTMIN+6 (real-time signals are not in signal.Signals), or signal 99."""
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        if signal.SIGRTMIN <= number <= signal.SIGRTMAX:
-            return f"SIGRTMIN+{number - signal.SIGRTMIN}"
-        return str(number)
-
-
-def _crash_message(exit_status, exercise: str) -> str:
-    if type(exit_status) is not int:
-        exit_status = None
-    if exit_status == -signal.SIGXFSZ:
-        return catalog.text("test.output_flood", limit=OUTPUT_LIMIT_MB)
-    if exit_status == -signal.SIGKILL:
-        return catalog.text("test.memory", limit=memory_limit_gib())
-    if exit_status is None:
-        reason = catalog.text("crash.no_answer")
-    elif exit_status < 0:
-        reason = catalog.text("crash.signal", signal=_signal_name(-exit_status))
-    else:
-        reason = catalog.text("crash.exit", status=exit_status)
-    return catalog.text("test.crashed", reason=reason, exercise=exercise)
-
-
-# Aliases NumPy removed, with the release that removed them and what to write instead.
-NUMPY_REMOVED = {
-    **{name: ("1.24", name) for name in ("int", "float", "bool", "object", "complex", "str")},
-    "float_": ("2.0", "np.float64"), "complex_": ("2.0", "np.complex128"),
-    "NaN": ("2.0", "np.nan"), "Inf": ("2.0", "np.inf"), "round_": ("2.0", "np.round"),
-    "product": ("2.0", "np.prod"), "cumproduct": ("2.0", "np.cumprod"),
-    "sometrue": ("2.0", "np.any"), "alltrue": ("2.0", "np.all"),
-    "unicode_": ("2.0", "np.str_"), "string_": ("2.0", "np.bytes_")}
-
-
-def _removed_from_numpy(kind: str, message: str) -> tuple[str, str, str] | None:
-    match = re.match(r"module 'numpy' has no attribute '(\w+)'", message)
-    if kind != "AttributeError" or not match or match.group(1) not in NUMPY_REMOVED:
-        return None
-    return (match.group(1), *NUMPY_REMOVED[match.group(1)])
-
-
-def _student_error(error: StudentError, exercise: str) -> tuple[str, str]:
-    info, kind = error.info, error.type_name
-    frames = info.get("frames") or []
-    detail = str(info.get("message", "")).strip().splitlines()
-    detail = detail[0][:300] if detail else "(no message)"
-    if kind == "NotImplementedError":
-        name = frames[-1][2] if frames and len(frames[-1]) > 2 else error.what
-        return "not_started", catalog.text("test.not_started", name=name, exercise=exercise)
-    if "file" in info:  # a SyntaxError or IndentationError, in the file that has it
-        return "error", catalog.text("test.import_failed", module=info["file"], kind=kind,
-                                     detail=detail,
-                                     where=catalog.text("test.where_line", line=info.get("line")))
-    module = str(info.get("module") or "")
-    if kind == "ModuleNotFoundError" and module.split(".")[0] in FORBIDDEN:
-        importer = frames[-1][0] if frames else "your code"
-        return "error", catalog.text("test.forbidden_import", module=importer, name=module)
-    removed = _removed_from_numpy(kind, str(info.get("message", "")))
-    if removed:
-        attribute, version, instead = removed
-        return "error", catalog.text("test.numpy_removed", name=error.what, attribute=attribute,
-                                     version=version, instead=instead, running=np.__version__,
-                                     where=_where(frames))
-    if kind == UNREADABLE:
-        return "error", catalog.text("test.unreadable_answer", name=error.what, detail=detail)
-    if kind == "OSError" and "[Errno 27]" in detail:  # EFBIG: the output file's size limit
-        return "error", catalog.text("test.output_flood", limit=OUTPUT_LIMIT_MB)
-    if kind == "MemoryError":
-        return "error", catalog.text("test.memory", limit=memory_limit_gib())
-    if kind == "SystemExit":
-        return "error", catalog.text("test.crashed", reason=f"sys.exit({detail})",
-                                     exercise=exercise)
-    if info.get("input"):  # the check named its notable input (suite.raised_on)
-        return "error", catalog.text("test.raised_on", name=error.what, kind=kind, detail=detail,
-                                     input=info["input"], where=_where(frames),
-                                     exercise=exercise)
-    return "error", catalog.text("test.raised", name=error.what, kind=kind, detail=detail,
-                                 where=_where(frames), exercise=exercise)
-
-
 def _verdict(item, excinfo) -> tuple[str, str]:
     """The status and the student-facing message for a check that raised."""
     exercise = _mark(item).get("exercise") or item.name
@@ -249,20 +157,20 @@ def _verdict(item, excinfo) -> tuple[str, str]:
         return "kit_error", catalog.text("kit.mnist_unavailable", exercises=exercise,
                                          reason=error)
     if isinstance(error, StudentError):
-        return _student_error(error, exercise)
+        return student_error(error, exercise)
     budget = _Judge.settings.get("total_timeout")
     if isinstance(error, BudgetSpent):
         return "timeout", catalog.text("test.budget_spent", seconds=budget)
     if isinstance(error, StudentTimeout) and not error.earlier \
             and _Check.deadline < _Check.started + _Check.limit:
         return "timeout", catalog.text("test.budget_cut", seconds=budget, name=error.what,
-                                       where=_where(error.frames))
+                                       where=where(error.frames))
     if isinstance(error, StudentTimeout):
         key = "test.timeout_earlier" if error.earlier else "test.timeout"
         return "timeout", catalog.text(key, seconds=error.seconds or _Check.limit,
-                                       name=error.what, where=_where(error.frames))
+                                       name=error.what, where=where(error.frames))
     if isinstance(error, StudentCrash):
-        return "error", _crash_message(error.exit, exercise)
+        return "error", crash_message(error.exit, exercise)
     if isinstance(error, suite.Feedback):
         return "failed", str(error)
     if isinstance(error, AssertionError):
@@ -322,18 +230,6 @@ def _ask(session, op: str, what: str) -> list:
     return answer if isinstance(answer, list) else []
 
 
-def _traceback(error: BaseException) -> str:
-    """--verbose: the student's own frames of a failure, innermost last."""
-    frames = getattr(error, "info", {}).get("frames") if isinstance(error, StudentError) else (
-        getattr(error, "frames", None))
-    if not frames:
-        return ""
-    lines = ["Traceback (your code, most recent call last):"]
-    for where, line, name, source in (f[:4] for f in frames if len(f) >= 4):
-        lines.append(f"  {where}, line {line}, in {name}" + (f"\n    {source}" if source else ""))
-    return "\n".join(lines)
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -360,7 +256,7 @@ def _grade(item, call, report) -> None:
         grade["status"], grade["message"] = _verdict(item, call.excinfo)
         grade["key"] = getattr(call.excinfo.value, "key", "")  # which catalog message
         if _Judge.settings.get("verbose") and grade["status"] in ("failed", "error"):
-            grade["message"] += "\n" + _traceback(call.excinfo.value)
+            grade["message"] += "\n" + traceback_text(call.excinfo.value)
     elif report.skipped and grade["status"] == "passed":
         grade["status"] = "skipped"  # only the judge skips: the student's code cannot
     if call.when == "call":
