@@ -110,3 +110,38 @@ def test_a_judge_killed_mid_run_leaves_no_scratch_folder(mode, tmp_path):
     assert not Path(run_dir).exists(), f"{run_dir} outlived the killed judge"
     assert not set(worker_processes()) - running, "a worker outlived the killed judge"
     assert grade.returncode in (0, 1, 2)  # a killed judge is the kit's own trouble: any verdict
+
+
+SIGNALS_GRADE = '''
+def softmax(a):
+    # Unconfined, the same user's: signal grade itself (found by its command line).
+    import os, signal
+    pid = os.getppid()
+    while pid > 1:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            if b"grader.cli" in cmdline.read():
+                os.kill(pid, signal.SIGNUMBER)
+                break
+        with open(f"/proc/{pid}/stat") as stat:
+            pid = int(stat.read().rsplit(")", 1)[1].split()[1])
+    return np.zeros_like(np.asarray(a, dtype=float))
+'''
+
+
+@pytest.mark.parametrize("name, status", [("SIGINT", 1), ("SIGTERM", 128 + signal.SIGTERM)])
+def test_unconfined_a_signal_to_grade_ends_it_as_interrupted_never_as_a_kit_error(
+        name, status, tmp_path):
+    """What a worker of the same user can still do to grade (a limit the README states): end
+    it as the user's own Ctrl-C or `kill` would, with nothing written; never exit status 2, and
+    nothing is left running."""
+    text = SIGNALS_GRADE.replace("SIGNUMBER", name)
+    submission = patched_submission(tmp_path, {"ch03/softmax.py": text}, base=EXERCISES)
+    running = set(worker_processes())
+    done = subprocess.run(
+        [sys.executable, "-m", "grader.cli", "run", "--target", str(submission), "softmax",
+         "--timeout", "60", "--sandbox", "none", "--format", "json",
+         "--output", str(tmp_path / "results.json")],
+        cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
+    assert done.returncode == status, done.stdout + done.stderr
+    assert not (tmp_path / "results.json").exists()
+    assert not set(worker_processes()) - running, "a worker outlived the interrupted grade"
