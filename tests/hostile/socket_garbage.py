@@ -15,7 +15,7 @@ import struct as _struct
 
 
 def _sockets():
-    for name in _os.listdir("/proc/self/fd"):
+    for name in map(str, range(1024)):  # every descriptor: /proc may be hidden (Landlock)
         try:
             if _stat.S_ISSOCK(_os.fstat(int(name)).st_mode):
                 yield _socket.socket(fileno=_os.dup(int(name)))

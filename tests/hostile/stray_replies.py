@@ -30,7 +30,7 @@ def _send_frames(*replies) -> None:
         header = _json.dumps(_tagged(reply)).encode()
         payload = _struct.pack("!Q", len(header)) + header
         data += _struct.pack("!Q", len(payload)) + payload
-    for name in _os.listdir("/proc/self/fd"):
+    for name in map(str, range(1024)):  # every descriptor: /proc may be hidden (Landlock)
         try:
             if _stat.S_ISSOCK(_os.fstat(int(name)).st_mode):
                 _socket.socket(fileno=_os.dup(int(name))).sendall(data)
