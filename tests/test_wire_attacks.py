@@ -11,6 +11,10 @@ leave the results file and the last-results cache small. The run's overall budge
 from __future__ import annotations
 
 import json
+import socket
+import struct
+import threading
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -20,6 +24,7 @@ from submissions import by_id, grade_json, messages, patched_submission, read_fi
 
 from grader import commands
 from grader.reporters import render
+from grader.worker import wire
 
 HOSTILE = Path(__file__).parent / "hostile"
 # loop_in_closure and huge_side_answers have tests of their own below.
@@ -143,3 +148,51 @@ def test_a_spent_budget_charges_the_checks_left_as_timeouts(tmp_path, monkeypatc
     assert any(t["message"].startswith("Not run") for t in charged)  # never started
     assert any(t["status"] == "passed" for t in tests)  # those within it were graded
     _parses(formats)
+
+
+def _payload(header: bytes) -> bytes:
+    return struct.pack("!Q", len(header)) + header
+
+
+@pytest.mark.parametrize("header", [
+    b"[" * 100_000 + b"]" * 100_000,  # deeper than the JSON parser recurses
+    b'{"~nd": "zero"}', b'{"~dict": "pairs"}', b'{"~handle": [1]}', b"\xff\xfe",
+    b'{"~tuple": 5}', b'{"a": 1, "b": 2, "c": 3}'])
+def test_a_malformed_frame_is_a_wire_error_never_another_exception(header):
+    with pytest.raises(wire.WireError):
+        wire.decode(_payload(header))
+
+
+def test_strings_are_cut_where_they_enter_and_say_how_much_was_left_out():
+    text = wire.decode(_payload(json.dumps("x" * (wire.MAX_TEXT + 5)).encode()))
+    assert text.startswith("x" * wire.MAX_TEXT) and text.endswith("(5 more characters)")
+
+
+def test_plain_data_over_its_limit_is_refused_before_it_is_read():
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        # announced, never sent: reading it would wait forever
+        theirs.sendall(struct.pack("!QQ", 1 << 28, wire.MAX_HEADER + 1))
+        with pytest.raises(wire.WireError, match="byte limit"):
+            wire.receive(ours, wire.MAX_ANSWER, deadline=time.monotonic() + 30)
+
+
+def test_a_trickled_frame_must_be_whole_by_the_deadline():
+    """Each byte comes well within any per-read timeout; the whole frame never by its deadline."""
+    ours, theirs = socket.socketpair()
+    stop = threading.Event()
+
+    def trickle():
+        theirs.sendall(struct.pack("!QQ", 1000, 100))
+        while not stop.wait(0.05):
+            theirs.sendall(b" ")
+    sender = threading.Thread(target=trickle, daemon=True)
+    sender.start()
+    try:
+        with pytest.raises(socket.timeout):
+            wire.receive(ours, wire.MAX_ANSWER, deadline=time.monotonic() + 0.5)
+    finally:
+        stop.set()
+        sender.join()
+        ours.close()
+        theirs.close()
