@@ -89,10 +89,56 @@ def test_the_reporter_reads_the_grade_steps_output(steps):
     runner = reporter["with"]["runners"]
     # the reporter reads <RUNNER>_RESULTS for each runner id: base64 of the report
     assert reporter["env"] == {f"{runner.upper()}_RESULTS": "${{ steps.grade.outputs.result }}"}
-    assert by_name["Grade"]["id"] == "grade"
+    assert by_name["Report for GitHub Classroom"]["id"] == "grade"
     keep = by_name["Keep the results"]
     assert keep["uses"].startswith("actions/upload-artifact@") and keep["if"] == "always()"
     assert keep["with"]["path"] == "grade-results/"
+
+
+def test_pip_and_mnist_are_cached_between_pushes(steps, release, monkeypatch):
+    from data.cache import cache_dir
+    monkeypatch.delenv("DLFS_CACHE_DIR")  # as on the runner: the workflow sets none
+    by_name = {s.get("name") or s["uses"].split("@")[0]: s for s in steps}
+    python = by_name["actions/setup-python"]["with"]
+    assert python["cache"] == "pip" and (release / python["cache-dependency-path"]).is_file()
+    mnist = by_name["Cache MNIST"]
+    assert mnist["uses"].startswith("actions/cache@")
+    # the loader's own default folder (no DLFS_CACHE_DIR in the workflow), downloads only
+    home = str(Path.home())
+    assert mnist["with"]["path"].replace("~", home, 1) == str(cache_dir() / "raw")
+    assert "DLFS_CACHE_DIR" not in json.dumps(steps)
+    # keyed on the file that names the MNIST files and their SHA-256, which the release ships
+    key = mnist["with"]["key"]
+    assert key.startswith("dlfs-mnist-") and "hashFiles('data/idx.py')" in key
+    assert "train-images-idx3-ubyte" in (release / "data" / "idx.py").read_text()
+    order = [s.get("name") or s["uses"].split("@")[0] for s in steps]
+    assert order.index("Cache MNIST") < order.index("Grade")
+
+
+def test_no_results_file_fails_the_job_saying_so(steps, tmp_path):
+    """The check step's own script, in bash as the runner runs it, against a missing, an empty
+    and a written results file; the report step after it never runs on a failure."""
+    order = [s.get("name") or s["uses"].split("@")[0] for s in steps]
+    check = steps[order.index("Check the results file")]
+    assert order.index("Grade") < order.index("Check the results file") < \
+        order.index("Report for GitHub Classroom")
+    assert "if" not in steps[order.index("Report for GitHub Classroom")]
+
+    def run(contents: str | None):
+        (tmp_path / "grade-results").mkdir(exist_ok=True)
+        results = tmp_path / "grade-results" / "results.json"
+        results.unlink(missing_ok=True)
+        if contents is not None:
+            results.write_text(contents)
+        return subprocess.run(["bash", "-e", "-o", "pipefail", "-c", check["run"]],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    for contents in (None, ""):
+        done = run(contents)
+        assert done.returncode == 1, done.stdout
+        assert done.stdout.startswith("::error title=No results::grade wrote no results file")
+        assert "採点結果なし" in done.stdout and "push" in done.stdout
+    done = run('{"score": 0}')
+    assert done.returncode == 0 and done.stdout == "", done.stdout
 
 
 def run_steps(steps: list[dict], kit: Path, tmp_path: Path, path: str, install: bool) -> dict:
