@@ -36,6 +36,7 @@ __all__ = ["pytest_configure", "pytest_collection_modifyitems", "pytest_runtest_
 CONFIG_ENV = "DLFS_JUDGE"
 OUTPUT_SHOWN = 2000  # characters of a check's printed output kept in its result
 TRACE_LIMIT = 120  # seconds: checks allowed longer (the capstone's training) are not traced
+PROGRESS_LINES = 100  # a check's progress lines shown (the capstone sends one per epoch)
 
 
 class _Judge:
@@ -70,7 +71,9 @@ def _progress(event: dict) -> None:
         line = catalog.text(key, **{k: "n/a" if v is None else v for k, v in fields.items()})
     except Exception:  # noqa: BLE001 - numbers the template cannot format: nothing to show
         return
-    suite.progress(line[:500])
+    _Check.progress_lines += 1
+    if _Check.progress_lines <= PROGRESS_LINES:  # a flood of them shows no more
+        suite.progress(line[:500])
 
 
 def pytest_configure(config):
@@ -125,6 +128,7 @@ class _Check:
     limit = 60.0
     started = 0.0
     deadline = float("inf")  # its limit's end, or the run's budget's when that comes first
+    progress_lines = 0
 
 
 class BudgetSpent(Exception):
@@ -143,6 +147,7 @@ def _session():
 def pytest_runtest_setup(item):
     _Check.limit = float(_mark(item).get("timeout") or _Judge.settings.get("timeout", 60.0))
     _Check.started = time.monotonic()
+    _Check.progress_lines = 0
     _Check.deadline = min(_Check.started + _Check.limit, _Judge.budget_end)
     _Judge.session = None
     if _Check.deadline <= _Check.started:  # charged, not started: the results still get written
