@@ -169,22 +169,50 @@ def _run_judge(suites: list[str], exercises: list[str], options: RunOptions) -> 
         relay = threading.Thread(target=_relay, daemon=True, args=(
             os.fdopen(progress_read, encoding="utf-8", errors="replace"), options.on_progress))
         relay.start()
+        stopped = False
         try:
             process.wait(timeout=options.total_timeout + KILL_GRACE_SECONDS)
         except subprocess.TimeoutExpired:
-            raise KitError(catalog.text("kit.overall_timeout",
-                                        seconds=options.total_timeout)) from None
+            # A judge out of time is the kit's; a stopped one, unconfined, may be the code's
+            stopped = mode == "none" and _state(process.pid) in ("T", "t")
+            if not stopped:
+                raise KitError(catalog.text("kit.overall_timeout",
+                                            seconds=options.total_timeout)) from None
         finally:
             reaper.kill_group(process)
             reaper.kill_children(known)  # anything that escaped the judge's own cleanup
         relay.join(timeout=5)
         # Every process that held the pipe is dead now (killed above): it is at its end.
         collect.join(timeout=60)
+        if stopped:
+            return _judge_killed(exercises, signal.SIGSTOP)
+        if process.returncode < 0 and mode == "none" and not report[0]:
+            return _judge_killed(exercises, -process.returncode)
         return _results(report[0], private / "judge.log", process.returncode, options)
     finally:
         if dumpable == 1:  # every worker is dead: debuggers and core dumps as before
             prctl(PR_SET_DUMPABLE, 1)
         shutil.rmtree(private, ignore_errors=True)
+
+
+def _state(pid: int) -> str:
+    """A process's state letter in /proc ("T": stopped); "" if it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0].decode()
+    except (OSError, IndexError):
+        return ""
+
+
+def _judge_killed(exercises: list[str], number: int) -> list[TestResult]:
+    """The judge died of a signal grade did not send, before its report, or was found stopped
+    when its time ran out. Unconfined the code graded is the same user's and can send it one (a
+    limit: confined it cannot reach the judge), and which of the run's checks did is not known:
+    each exercise is charged, so that a submission's signal is never a kit error (exit 2)."""
+    name = signal.Signals(number).name if number in signal.valid_signals() else str(number)
+    message = catalog.text("kit.judge_killed_unconfined", signal=name)
+    return [TestResult(nodeid=f"judge::{exercise}", exercise=exercise, weight=1.0,
+                       status="error", message=message) for exercise in exercises]
 
 
 def _write_private(path: Path, data: bytes | None = None):
