@@ -145,3 +145,39 @@ def test_unconfined_a_signal_to_grade_ends_it_as_interrupted_never_as_a_kit_erro
     assert done.returncode == status, done.stdout + done.stderr
     assert not (tmp_path / "results.json").exists()
     assert not set(worker_processes()) - running, "a worker outlived the interrupted grade"
+
+
+SIGNALS_JUDGE = '''
+def softmax(a):
+    # Unconfined, the same user's: SIGKILL or SIGSTOP to the judge (found by its command line).
+    import os, signal, time
+    pid = os.getppid()
+    while pid > 1:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            if b"grader.judge.early" in cmdline.read():
+                os.kill(pid, signal.SIGNUMBER)
+                break
+        with open(f"/proc/{pid}/stat") as stat:
+            pid = int(stat.read().rsplit(")", 1)[1].split()[1])
+    time.sleep(120)
+'''
+
+
+@pytest.mark.parametrize("name", ["SIGKILL", "SIGSTOP"])
+def test_unconfined_a_judge_killed_or_stopped_by_the_code_charges_the_run_not_the_kit(
+        name, tmp_path):
+    """Unconfined, the graded code can kill or stop the judge (a limit the README states):
+    grade then charges every exercise of the run, with a message naming the signal, instead of
+    ending as a kit error (exit 2); nothing is left running."""
+    text = SIGNALS_JUDGE.replace("SIGNUMBER", name)
+    submission = patched_submission(tmp_path, {"ch03/softmax.py": text})
+    running = set(worker_processes())
+    code, results = grade_json(submission, "softmax", "sigmoid", "--timeout", "200",
+                               "--total-timeout", "5", "--sandbox", "none")
+    assert code == 0, results  # graded (nothing passed), not a kit error
+    for exercise in ("softmax", "sigmoid"):
+        assert by_id(results)[exercise]["score"] == 0, results
+        assert by_id(results)[exercise]["status"] == "error", results
+        assert name in by_id(results)[exercise]["tests"][0]["message"], results
+    assert not set(worker_processes()) - running, "a worker outlived grade"
+    assert not chain_processes()
