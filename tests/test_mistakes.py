@@ -2,14 +2,18 @@
 
 A fixture's docstring: `module:` the file its text is appended to, `expect:` a phrase of the
 messages, and `hidden: yes` to grade with the hidden checks (confined where bubblewrap runs).
+Optional: `absent:` a phrase no message may hold (a message untrue of this mistake), `first:` a
+phrase of the one message the text report shows first (the mistake ranked above the others).
 """
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from submissions import by_id, grade_json, messages, patched_submission, read_fixture
 
 from grader import manifest
+from grader.cli import main
 from grader.judge.sandbox import bwrap_problem
 
 MISTAKES = sorted((Path(__file__).parent / "mistakes").glob("*/*.py"))
@@ -42,6 +46,12 @@ def test_mistake_is_caught_with_its_message(path, tmp_path):
     exercise = by_id(results)[exercise_id]
     assert exercise["score"] < exercise["max_score"], f"{path.name} scored full marks"
     assert fixture["expect"].lower() in messages(exercise).lower(), messages(exercise)
+    if fixture.get("absent"):
+        assert fixture["absent"].lower() not in messages(exercise).lower(), messages(exercise)
+    if fixture.get("first"):
+        report = CliRunner().invoke(main, ["run", "--target", str(submission), exercise_id])
+        shown = " ".join(report.output.split())  # the report wraps its lines
+        assert fixture["first"] in shown.split(exercise_id + " ", 1)[-1], report.output
 
 
 def test_every_exercise_with_a_module_has_mistakes():
