@@ -9,6 +9,8 @@ from grader.judge.suite import (check, close, fail, plain, raised_on, scenario, 
                                 worker_function)
 
 H = 1e-4
+# The one-sided difference a student wrote, quoted back as written (4.3.1)
+FORMULAS = {"forward": "(f(x + h) - f(x)) / h", "backward": "(f(x) - f(x - h)) / h"}
 
 
 def gradient():
@@ -36,7 +38,8 @@ def check_diff(f, name, x, exact, second, tol):
     for kind, sign in (("forward", 1), ("backward", -1)):
         if second and close(got, exact + sign * second * H / 2, rtol=0, atol=abs(second) * H / 20):
             fail("feedback.numerical_diff.one_sided", x=x, f=name, got=show(got, 10),
-                 expected=exact, kind=catalog.text(f"feedback.difference.{kind}"))
+                 expected=exact, kind=catalog.text(f"feedback.difference.{kind}"),
+                 formula=FORMULAS[kind])
     fail("feedback.numerical_diff.wrong_value", x=x, f=name, got=show(got, 10), expected=exact,
          tol=tol)
 
@@ -91,7 +94,7 @@ def check_gradient(got, expected, x, name, tol=1e-6):
         if close(got, np.asarray(expected) + offset, rtol=0, atol=H / 10):
             fail("feedback.numerical_gradient.one_sided", x=show(x), f=name, got=show(got, 8),
                  expected=show(np.asarray(expected, dtype=float)),
-                 kind=catalog.text(f"feedback.difference.{kind}"))
+                 kind=catalog.text(f"feedback.difference.{kind}"), formula=FORMULAS[kind])
     fail("feedback.numerical_gradient.wrong_value", x=show(x), f=name, got=show(got, 8),
          expected=show(np.asarray(expected, dtype=float)))
 
