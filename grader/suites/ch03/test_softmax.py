@@ -5,6 +5,7 @@ Expected values were computed once from the reference solution and pasted in.
 import numpy as np
 
 from grader import catalog
+from grader.judge.session import StudentError
 from grader.judge.suite import check, close, fail, show, student
 
 BOOK_A = np.array([0.3, 2.9, 4.0])
@@ -60,7 +61,16 @@ def test_softmax_large_values_do_not_overflow():
 
 @check("softmax", weight=1.5)
 def test_softmax_batch_is_row_by_row():
-    got = softmax_of(BATCH_A)
+    try:
+        got = softmax_of(BATCH_A)
+    except StudentError as error:
+        # A max or sum per row without keepdims=True is shaped (2,), which numpy lines up with
+        # the batch's last axis (3): the subtraction or the division cannot broadcast.
+        detail = str(error.info.get("message", ""))
+        if error.type_name == "ValueError" and "broadcast" in detail:
+            fail("feedback.softmax.no_keepdims", input=show(BATCH_A), detail=detail,
+                 rows=(BATCH_A.shape[0],), shape=BATCH_A.shape)
+        raise
     if close(got, BATCH_Y, rtol=1e-6, atol=1e-12):
         return
     fields = dict(input=show(BATCH_A), got=show(got), expected=show(BATCH_Y))
