@@ -133,7 +133,10 @@ def bwrap_as_uid() -> bool:
 
 def _try_bwrap(as_uid: bool) -> tuple[str, dict] | None:
     from . import uids
-    lease = uids.lease() if as_uid else None
+    try:
+        lease = uids.lease() if as_uid else None
+    except (uids.NoUid, OSError) as exc:
+        return "sandbox.no_uid", {"detail": exc}
     try:
         done = subprocess.run(bwrap_command([PYTHON, "-I", "-c", "import numpy"]),
                               capture_output=True, timeout=30, cwd="/",
@@ -160,9 +163,10 @@ def _probe() -> tuple[tuple[str, dict] | None, bool]:
         return ("sandbox.not_linux", {"platform": sys.platform}), False
     if shutil.which("bwrap") is None:
         return ("sandbox.not_installed", {}), False
-    if os.geteuid() == 0 and uids_problem() is None and _try_bwrap(as_uid=True) is None:
+    # As root, under a leased uid (which also shows that uid can read this Python: no probe of
+    # its own); failing that (a Python under a folder only root may enter), as root.
+    if os.geteuid() == 0 and _try_bwrap(as_uid=True) is None:
         return None, True
-    # Root whose Python the worker's uid cannot read, or not root: bwrap as grade's user.
     return _try_bwrap(as_uid=False), False
 
 
