@@ -122,11 +122,10 @@ def kill_tree(root: int, include_root: bool = True,
     The whole is repeated until a scan finds nothing alive under root: a round that finds
     something kills it, so no deadline is needed. SIGSTOP stops a whole thread group; /proc
     lists thread groups, and a thread's child has the group's pid as its parent."""
-    if not os.path.isdir("/proc"):  # elsewhere: the process group, as before
-        try:
-            os.killpg(root, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+    try:
+        os.listdir("/proc")
+    except OSError:  # elsewhere, or /proc out of reach (a worker under Landlock)
+        _kill_blind(root, include_root, reaped)
         return
     me, beyond = os.getpid(), set()
     killed: dict[int, int] = {}  # pid: start time, of every process killed so far
@@ -164,6 +163,31 @@ def kill_tree(root: int, include_root: bool = True,
         if frozen.items() <= killed.items():
             time.sleep(0.001)  # only processes still dying: let them become zombies
         killed.update(frozen)
+
+
+def _kill_blind(root: int, include_root: bool, reaped: dict[int, int] | None) -> None:
+    """kill_tree where no process list can be read: root's process group (a session child's
+    group is all it started that did not leave it; root is in it, include_root or not), and
+    when root is this process, the zombies that came back to it."""
+    me = os.getpid()
+    if root != me:
+        for kill in (os.killpg, os.kill) if include_root else (os.killpg,):
+            try:
+                kill(root, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        if include_root:
+            _reap(root, 0, reaped)
+        return
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if not pid:
+            return
+        if reaped is not None:
+            reaped[pid] = status
 
 
 def uid_processes(uid: int) -> set[int]:

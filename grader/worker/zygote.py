@@ -77,6 +77,8 @@ def _reap_all(child: int | None) -> int | None:
     the child's wait status, None if it was not reaped here. Everything under the zygote: the
     orphans of a session came back here (a subreaper), out of the child's own tree."""
     reaped: dict[int, int] = {}
+    if child:  # first by its pid: without /proc (under Landlock) this is what can be found
+        kill_tree(child, reaped=reaped)
     kill_tree(os.getpid(), include_root=False, reaped=reaped)
     return reaped.get(child) if child else None
 
