@@ -1,5 +1,6 @@
 """module: ch04/gradient.py
-expect: raised IndexError when given the 2x3 matrix W
+expect: for idx in range(x.size) runs past the last row
+first: x[i] of a matrix is a whole row
 """
 def numerical_gradient(f, x):
     # The book's one-dimensional version: x[idx] is an element only when x is a vector.
