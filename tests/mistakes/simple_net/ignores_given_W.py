@@ -1,5 +1,5 @@
 """module: ch04/simple_net.py
-expect: store the W you are given
+expect: the W it was given was replaced
 """
 class SimpleNet:
     def __init__(self, W=None):
