@@ -224,4 +224,8 @@ def choose(requested: str) -> tuple[str, str | None]:
     mode = resolve(requested)
     if mode == "bwrap":
         return mode, None
-    return mode, f"--sandbox {mode}" if requested == mode else bwrap_problem()
+    if requested == mode:
+        return mode, f"--sandbox {mode}"
+    # As root below the uid rung, why that rung was passed over too (its fix differs).
+    passed = [bwrap_problem(), uids_problem() if mode != "uid" and os.geteuid() == 0 else None]
+    return mode, "; ".join(filter(None, passed))
