@@ -111,9 +111,17 @@ class ExerciseResult:
             lines.append(catalog.text("likely.cause", prerequisite=self.likely_cause))
         problems = sorted((t for t in self.tests if t.status not in ("passed", "skipped")),
                           key=lambda t: t.telling)
+        # The same message from several checks is shown once, after all their names
+        names: dict[str, list[str]] = {}
+        for test in problems:
+            names.setdefault(test.message or test.status, []).append(test.name)
+        shown = set()
         for test in problems if every_problem else problems[:1]:
             message = test.message or test.status
-            lines.append(f"{test.name}: {message}" if named else message)
+            if message in shown:
+                continue
+            shown.add(message)
+            lines.append(f"{', '.join(names[message])}: {message}" if named else message)
             if test.output.strip():  # what the student's code printed during that check
                 shown = test.output.strip().splitlines()[-PRINTED_LINES:]
                 lines.append(catalog.text("feedback.printed", lines=len(shown)) + "\n"

@@ -16,7 +16,7 @@ in the worker (`net = student("ch04.simple_net").SimpleNet(W)`; `net.predict(x)`
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pytest
@@ -174,17 +174,28 @@ def set_item(obj: Remote, attribute: str, key, value) -> None:
 
 
 @contextmanager
-def raised_on(input_text: str | None):
+def raised_on(input_text: str | None, plain: Callable[[], object] | None = None):
     """Around a call with a notable input (labels where one-hot is usual, a matrix, a float):
     should the student's code raise there, its message names that input too ("<name> raised
     <Type> when given <input_text>: <message> (<file>, line N: `code`)"). A stub's
-    NotImplementedError and a SystemExit pass untouched; None names nothing."""
+    NotImplementedError and a SystemExit pass untouched; None names nothing. `plain` makes the
+    same call with an ordinary input: when that raises too, the notable input is not the
+    problem, and naming it would send the student after the wrong thing."""
     try:
         yield
     except StudentError as error:
-        if input_text and error.type_name not in ("NotImplementedError", "SystemExit"):
+        if input_text and error.type_name not in ("NotImplementedError", "SystemExit") and (
+                plain is None or _returns(plain)):
             error.info.setdefault("input", input_text)
         raise
+
+
+def _returns(call: Callable[[], object]) -> bool:
+    try:
+        call()
+    except StudentError:
+        return False
+    return True
 
 
 def fail(key: str, /, **fields: object) -> None:

@@ -59,7 +59,7 @@ FAR_APART = 0.05
 
 
 def _details(result: ExerciseResult, verbose: bool) -> list[str]:
-    lines = result.feedback(every_problem=verbose)
+    lines = result.feedback(every_problem=verbose, named=verbose)
     if "accuracy" in result.extra:
         lines.append(catalog.text(
             "capstone.summary", accuracy=result.extra["accuracy"],

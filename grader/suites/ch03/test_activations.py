@@ -19,7 +19,9 @@ def call(name, fn, x, section, none_key="feedback.ch03.none_returned"):
     """fn(x), failing with a message of its own when x was changed or the shape is not x's."""
     notable = (catalog.text("input.python_float", x=repr(x)) if isinstance(x, float) else
                catalog.text("input.batch_2d", shape=x.shape) if np.ndim(x) == 2 else None)
-    with raised_on(notable):
+    # The same numbers as a 1-D array (of two or more): if that raises too, the batch or the
+    # float is not what the code fails on
+    with raised_on(notable, plain=lambda: fn(np.append(np.ravel(np.asarray(x, float)), 0.0))):
         got, (after,) = fn.args_after(x)
     if got is None:
         fail(none_key, name=name, input=show(x), section=section)
