@@ -134,7 +134,9 @@ class Session:
         first = self._student_stack()  # held, so that no later frame can reuse their memory
         sleep(STALL_SAMPLE_SECONDS)
         later = {id(frame) for frame in self._student_stack()}
-        running = [frame for frame in first if id(frame) in later] or first
+        running = [frame for frame in first if id(frame) in later]
+        if not running:  # the call returned meanwhile: a report now would be read as the next's
+            return
         frames = []
         for frame in running:
             code = frame.f_code
