@@ -18,6 +18,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from submissions import by_id, grade_json, messages, patched_submission, read_fixture
@@ -193,3 +194,19 @@ def test_a_trickled_frame_must_be_whole_by_the_deadline():
         sender.join()
         ours.close()
         theirs.close()
+
+
+def test_a_checks_result_is_bounded_and_of_its_types_whatever_it_holds():
+    from grader.judge import bounds
+    result = bounds.grade({"status": 5, "message": ["not", "text"], "advice": "not a list",
+                           "records": {"accuracy": np.float64(0.5), "loss": [0.1] * 30_000,
+                                       "name": "n" * 10_000},
+                           "called": ["f" * 400] * 150, "output": "o" * 20_000})
+    assert result["status"] == "5" and result["message"] == "['not', 'text']"
+    assert result["advice"] == []
+    assert type(result["records"]["accuracy"]) is float  # JSON-able, not a numpy scalar
+    assert len(result["records"]["loss"]) == bounds.RECORD_ITEMS
+    assert result["records"]["name"].endswith(f"({10_000 - bounds.MESSAGE} more characters)")
+    assert len(result["called"]) == bounds.ENTRIES
+    assert all(len(name) < bounds.NAME + 40 for name in result["called"])
+    assert len(result["output"]) < bounds.OUTPUT + 40

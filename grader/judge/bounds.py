@@ -10,6 +10,8 @@ the judge's report (runner.py).
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..worker.wire import cap
 
 MESSAGE = 4096  # characters of a message, an advice, a warning
@@ -32,6 +34,8 @@ def texts(values, limit: int = MESSAGE, entries: int = ENTRIES) -> list[str]:
 
 def record(value, depth: int = 0):
     """A recorded value (JSON-able) with its lists, strings and dicts bounded."""
+    if isinstance(value, np.generic) and not isinstance(value, np.object_):
+        value = value.item()  # a numpy number a check recorded: the plain number
     if value is None or type(value) in (bool, int):
         return value
     if type(value) is float:
