@@ -120,6 +120,8 @@ def run(ids, target: str, kit_root: Path, fmt="text", output=None, skip_final=Fa
         click.echo(catalog.text("report.written", path=output, score=result.score,
                                 max_score=result.max_score))
     write_atomically(_state_file(target_folder), render(result, "json"))
+    if result.kit_error:  # graded what it could (no MNIST here): the grade is still incomplete
+        raise KitError(result.kit_error)
     return result.score
 
 

@@ -173,12 +173,34 @@ def _capstone_alone(options: RunOptions) -> dict[str, ExerciseResult]:
     return results
 
 
+def _without_mnist(chosen: list[Exercise]) -> tuple[list[Exercise], str | None]:
+    """The chosen exercises that can be graded here, and why the others cannot (None: all can).
+    Without MNIST (offline, no DLFS_MNIST_DIR) those that need it are left out, not the run."""
+    try:
+        ready_mnist(chosen)  # what chosen builds on never needs MNIST
+    except KitError as error:
+        return [e for e in chosen if not e.uses_mnist], str(error)
+    return chosen, None
+
+
+def _not_graded(exercise: Exercise) -> ExerciseResult:
+    """An exercise that needs MNIST where it cannot be had: not graded, saying how to get it."""
+    message = catalog.text("kit.mnist_not_graded", exercise=exercise.id)
+    check = TestResult(nodeid=f"mnist::{exercise.id}", exercise=exercise.id, weight=1.0,
+                       status="not_graded", message=message, key="kit.mnist_not_graded")
+    return ExerciseResult(exercise, "not_graded", 0.0, [check])
+
+
 def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -> RunResult:
     """Grade the named exercises (all when none are named) of options.target."""
     started = time.monotonic()
-    chosen = [e for e in manifest.select(ids) if not (skip_final and e.id == CAPSTONE)]
+    every = [e for e in manifest.select(ids) if not (skip_final and e.id == CAPSTONE)]
     capstone = manifest.BY_ID[CAPSTONE]
-    if chosen == [capstone]:
+    # the capstone alone decides for itself what a missing MNIST means (_capstone_alone)
+    chosen, offline = (every, None) if every == [capstone] else _without_mnist(every)
+    if not chosen:
+        results = {}
+    elif chosen == [capstone]:
         results = _capstone_alone(options)
     else:
         # Whether the capstone runs depends on its prerequisites, so they are graded with it.
@@ -194,8 +216,9 @@ def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -
         _charge_once(results, options, chosen)
     for result in results.values():
         result.recoverable = charge_once.recoverable(result)
-    return RunResult([results[e.id] for e in chosen], time.monotonic() - started,
+    results.update({e.id: _not_graded(e) for e in every if e not in chosen})
+    return RunResult([results[e.id] for e in every], time.monotonic() - started,
                      str(options.target), hidden=options.hidden, sandbox=options.sandbox,
                      sandbox_layers=options.layers, charge_once=options.reference is not None,
-                     skipped_final=skip_final)
+                     skipped_final=skip_final, kit_error=offline)
 

@@ -16,7 +16,8 @@ from .manifest import CAPSTONE, Exercise
 GENERIC_ENDINGS = (".wrong_value", ".wrong_accuracy", ".batch_wrong", ".wrong")
 PRINTED_LINES = 10  # lines of a failing check's printed output shown under its message
 # Every status token; the JSON results and the text report use exactly these.
-STATUSES = ("passed", "partial", "failed", "not_started", "error", "timeout", "blocked")
+STATUSES = ("passed", "partial", "failed", "not_started", "error", "timeout", "blocked",
+            "not_graded")  # not_graded: it needs MNIST, which could not be had here
 # Test-level statuses, in the order that decides a failed exercise's status.
 _FAILURE_ORDER = ("timeout", "error", "failed")
 
@@ -115,12 +116,12 @@ class ExerciseResult:
         names: dict[str, list[str]] = {}
         for test in problems:
             names.setdefault(test.message or test.status, []).append(test.name)
-        shown = set()
+        said: set[str] = set()
         for test in problems if every_problem else problems[:1]:
             message = test.message or test.status
-            if message in shown:
+            if message in said:
                 continue
-            shown.add(message)
+            said.add(message)
             lines.append(f"{', '.join(names[message])}: {message}" if named else message)
             if test.output.strip():  # what the student's code printed during that check
                 shown = test.output.strip().splitlines()[-PRINTED_LINES:]
@@ -178,6 +179,13 @@ class RunResult:
                 exercise = next((e.exercise for e in self.exercises if e.id == target),
                                 result.exercise)
                 return catalog.text("next.step", exercise=exercise.id, section=exercise.section)
+        graded = {e.id for e in self.exercises}
+        others = {e.id for e in manifest.EXERCISES if e.id != CAPSTONE}
+        if self.skipped_final and others <= graded:  # only the capstone is left to run
+            capstone = manifest.BY_ID[CAPSTONE]
+            return catalog.text("next.capstone", exercise=capstone.id, section=capstone.section)
+        if not self.hidden and others | {CAPSTONE} <= graded:  # full marks: what to hand in
+            return catalog.text("next.hand_in")
         return catalog.text("next.done" if self.hidden else "next.hidden_pending")
 
     def to_dict(self) -> dict[str, Any]:

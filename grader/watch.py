@@ -56,6 +56,11 @@ class Watcher:
         exercise = self.current()
         if exercise is None:
             self.say(catalog.text("watch.all_done", count=len(self.exercises)))
+            # the capstone is watched only when named: once all the others pass, it is next
+            if {e.id for e in self.exercises} == {e.id for e in _chosen(())}:
+                capstone = manifest.BY_ID[CAPSTONE]
+                self.say(catalog.text("next.capstone", exercise=capstone.id,
+                                      section=capstone.section))
             return
         files = ", ".join(str(self.target / f) for f in _files(exercise))
         self.say(catalog.text("watch.now", exercise=exercise.id, section=exercise.section,

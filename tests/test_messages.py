@@ -30,3 +30,54 @@ def test_verbose_names_each_check_and_shows_a_shared_message_once():
     assert "test_sigmoid_large: returned nan for 1000" in verbose
     quiet = render(run, "text")
     assert "test_sigmoid_large" not in quiet and "returned nan for 1000" in quiet
+
+
+def passed(exercise: manifest.Exercise, **records) -> object:
+    return build_exercise(exercise, [check("passed", "test_it", exercise.id, records=records)])
+
+
+def test_the_capstone_report_says_which_images_each_test_accuracy_is_on():
+    capstone = manifest.BY_ID[manifest.CAPSTONE]
+    final = passed(capstone, accuracy=0.9638, threshold=0.93, seconds=40.0,
+                   history={"loss": [0.3], "train_acc": [0.1, 0.95], "test_acc": [0.1, 0.94]})
+    run = RunResult([final], 40.0, "/x")
+    for shown in (" ".join(render(run, "text").split()), render(run, "html")):
+        assert "0.9638 on the 5000 held-out test images" in shown, shown
+        assert "test accuracy 0.9400 on the first 5000 test images" in shown, shown
+
+
+def test_the_last_line_says_to_run_the_capstone_then_to_hand_in():
+    others = [passed(e) for e in manifest.EXERCISES if e.id != manifest.CAPSTONE]
+    skipped = RunResult(others, 1.0, "/x", skipped_final=True)
+    assert skipped.next_step().startswith("next: mnist_final (4.5.3) - ")
+    assert "`grade run mnist_final`" in skipped.next_step()
+    # A run of some exercises only says nothing about the others
+    assert "mnist_final" not in RunResult(others[:2], 1.0, "/x", skipped_final=True).next_step()
+    full = RunResult(others + [passed(manifest.BY_ID[manifest.CAPSTONE])], 1.0, "/x")
+    assert render(full, "text").rstrip().splitlines()[-1] == catalog.text("next.hand_in")
+    assert "`grade submit`" in catalog.text("next.hand_in")
+
+
+def test_watch_says_next_in_the_reports_format_and_names_the_capstone_once_all_pass(tmp_path):
+    from grader.runner import RunOptions
+    from grader.watch import Watcher
+    said: list[str] = []
+    watcher = Watcher(tmp_path, RunOptions(target=tmp_path), say=said.append)
+    watcher.announce()
+    assert said[-1].startswith("next: step_function (3.2.2) - edit "), said
+    watcher.status = {e.id: "passed" for e in watcher.exercises}
+    watcher.announce()
+    assert said[-1].startswith("next: mnist_final (4.5.3) - "), said
+    named = Watcher(tmp_path, RunOptions(target=tmp_path), ids=("sigmoid",), say=said.append)
+    named.status = {"sigmoid": "passed"}
+    said.clear()
+    named.announce()
+    assert len(said) == 1 and "mnist_final" not in said[0], said
+
+
+def test_a_shared_message_with_printed_output_is_still_shown_once_with_its_output():
+    tests = [check("failed", "test_a", message="wrong", output="debug line"),
+             check("failed", "test_b", message="wrong", output="debug line")]
+    lines = build_exercise(SIGMOID, tests).feedback(every_problem=True, named=True)
+    assert lines[0] == "test_a, test_b: wrong" and "| debug line" in lines[1]
+    assert len(lines) == 2, lines

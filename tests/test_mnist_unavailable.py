@@ -22,6 +22,8 @@ from grader.instructor.release import ReleaseError, build_release, check_stubs_r
 from grader.runner import KitError, RunOptions, run_suites
 from submissions import EXERCISES, ROOT, SOLUTIONS
 
+CAPSTONE_ID = manifest.CAPSTONE
+
 
 class Recorder:
     """A local mirror that answers 404 to everything and remembers what it was asked."""
@@ -78,7 +80,32 @@ def test_grading_without_mnist_is_a_kit_error_with_the_loaders_whole_message(off
     assert "DLFS_MNIST_MIRRORS" in expected and "\n" in expected, expected  # long, several lines
     assert expected in results["kit_error"], results["kit_error"]
     assert "mnist_inference" in results["kit_error"]
-    assert results["exercises"] == [] and results["score"] == 0, "an exercise was charged"
+    [exercise] = results["exercises"]  # not graded, and nothing charged for it
+    assert exercise["id"] == "mnist_inference" and exercise["status"] == "not_graded"
+    assert results["score"] == 0 and "DLFS_MNIST_DIR" in exercise["tests"][0]["message"]
+
+
+def test_without_mnist_every_other_exercise_is_graded_and_the_run_still_says_incomplete(
+        offline, tmp_path):
+    # `grade run --skip-final` offline: mnist_inference alone needs MNIST there
+    output = tmp_path / "results.json"
+    result = CliRunner().invoke(main, ["run", "--skip-final", "--target", str(SOLUTIONS),
+                                       "--format", "json", "--output", str(output)])
+    assert result.exit_code == 2, result.output  # the grade is incomplete: a kit error
+    results = json.loads(output.read_text())
+    assert loader_message() in results["kit_error"]
+    statuses = {e["id"]: e["status"] for e in results["exercises"]}
+    assert statuses.pop("mnist_inference") == "not_graded"
+    assert CAPSTONE_ID not in statuses
+    assert set(statuses.values()) == {"passed"}, statuses
+    assert len(statuses) == len(manifest.EXERCISES) - 2
+    # the text report marks it and says how to provide MNIST
+    text = CliRunner().invoke(main, ["run", "mnist_inference", "softmax", "--target",
+                                     str(SOLUTIONS)])
+    assert text.exit_code == 2
+    shown = " ".join(text.output.split())
+    assert "not graded: mnist_inference needs MNIST" in shown and "DLFS_MNIST_DIR" in shown
+    assert "softmax 3.5.2 6/6 passed" in shown, shown
 
 
 def test_the_judge_reports_its_own_mnist_failure_as_a_kit_error(offline):

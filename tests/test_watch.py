@@ -52,7 +52,7 @@ def test_watch_regrades_on_save_moves_on_and_stops_on_ctrl_c(tmp_path):
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
     lines = Lines(process)
     try:
-        lines.until("now: softmax (3.5.2)")  # sigmoid passes already: softmax is next
+        lines.until("next: softmax (3.5.2) - edit ")  # sigmoid passes already: softmax is next
         lines.until("watching ")
         assert any(line.split()[:1] == ["sigmoid"] and "passed" in line for line in lines.seen)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from .. import catalog
 from ..results import ExerciseResult, RunResult
 from .safe_text import scrubbed, visible
+from .text import capstone_lines
 
 COLOURS = {"passed": "#1a7f37", "partial": "#9a6700", "failed": "#cf222e", "error": "#cf222e",
            "not_started": "#6e7781", "timeout": "#8250df", "blocked": "#0969da"}
@@ -39,11 +40,7 @@ def _e(text: object) -> str:
 
 def _details(result: ExerciseResult) -> str:
     lines = [f"<p>{_e(line)}</p>" for line in result.feedback(every_problem=True, named=True)]
-    if "accuracy" in result.extra:
-        lines.append("<p>" + _e(catalog.text(
-            "capstone.summary", accuracy=result.extra["accuracy"],
-            threshold=result.extra.get("threshold", 0),
-            seconds=result.extra.get("seconds", 0))) + "</p>")
+    lines += [f"<p>{_e(line)}</p>" for line in capstone_lines(result)]
     if result.status != "passed" and catalog.has(f"hint.{result.id}"):
         hint = catalog.text("html.hint", hint=catalog.text(f"hint.{result.id}"),
                             section=result.exercise.section)

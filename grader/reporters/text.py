@@ -58,19 +58,26 @@ def _indent(message: str) -> str:
 FAR_APART = 0.05
 
 
+def capstone_lines(result: ExerciseResult) -> list[str]:
+    """The capstone's two test accuracies, each with its images: the held-out half it is scored
+    on, and the first half that train was given and measured at each epoch (text and HTML)."""
+    if "accuracy" not in result.extra:
+        return []
+    lines = [catalog.text(
+        "capstone.summary", accuracy=result.extra["accuracy"],
+        threshold=result.extra.get("threshold", 0), seconds=result.extra.get("seconds", 0))]
+    history = result.extra.get("history") or {}
+    if history.get("train_acc") and history.get("test_acc"):
+        train, test = history["train_acc"][-1], history["test_acc"][-1]
+        # far apart only when the training data is learned much better (overfitting, 4.5.3)
+        far = train - test > FAR_APART
+        lines.append(catalog.text("capstone.train_test_far" if far else "capstone.train_test",
+                                  train=train, test=test))
+    return lines
+
+
 def _details(result: ExerciseResult, verbose: bool) -> list[str]:
-    lines = result.feedback(every_problem=verbose, named=verbose)
-    if "accuracy" in result.extra:
-        lines.append(catalog.text(
-            "capstone.summary", accuracy=result.extra["accuracy"],
-            threshold=result.extra.get("threshold", 0), seconds=result.extra.get("seconds", 0)))
-        history = result.extra.get("history") or {}
-        if history.get("train_acc") and history.get("test_acc"):
-            train, test = history["train_acc"][-1], history["test_acc"][-1]
-            # far apart only when the training data is learned much better (overfitting, 4.5.3)
-            far = train - test > FAR_APART
-            lines.append(catalog.text("capstone.train_test_far" if far else "capstone.train_test",
-                                      train=train, test=test))
+    lines = result.feedback(every_problem=verbose, named=verbose) + capstone_lines(result)
     return [_indent(line) for line in lines]
 
 
