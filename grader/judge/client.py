@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -206,7 +207,8 @@ class Worker:
             if not fds:
                 raise EOFError("no session socket")
             return socket.socket(fileno=fds[0])
-        return wire.decode(wire.receive(self.control))
+        # All of the zygote's answer by then, not each read (wire.receive's deadline).
+        return wire.decode(wire.receive(self.control, deadline=time.monotonic() + seconds))
 
     def open_session(self, trace: bool = False) -> Session:
         for attempt in range(2):
