@@ -10,6 +10,7 @@ import click
 from . import catalog, commands, manifest
 from .judge.sandbox import MODES
 from .reporters import FORMATS
+from .reporters.safe_text import visible
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 # The students' copy ships neither the instructor's verbs nor the hidden checks: it shows neither.
@@ -246,8 +247,8 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
                         skip_final=skip_final, hidden=hidden, timeout=timeout, ids=ids,
                         sandbox=mode, charge_once=charge_once)
     failed = [e.submission for e in entries if e.error]
-    click.echo(f"graded {len(entries) - len(failed)} of {len(entries)} submissions"
-               + (f"; not graded: {', '.join(failed)}" if failed else ""))
+    click.echo(visible(f"graded {len(entries) - len(failed)} of {len(entries)} submissions"
+                       + (f"; not graded: {', '.join(failed)}" if failed else "")))
 
 
 @main.command()

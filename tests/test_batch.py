@@ -271,3 +271,16 @@ def test_a_daemon_in_one_submission_touches_neither_the_others_nor_the_gradebook
     assert {p: p.read_bytes() for p in (folder / "victim").rglob("*.py")} == victim
     rows = {row["submission"]: row for row in csv.DictReader(open(grades, encoding="utf-8-sig"))}
     assert rows["victim"]["softmax"] == "6" and float(rows["attacker"]["softmax"]) < 6, rows
+
+
+def test_a_submission_name_holding_escapes_is_shown_never_obeyed(tmp_path):
+    # A folder name is the student's text: a clear-screen and a cursor move in it must reach the
+    # instructor's terminal as visible escapes, in the progress line and the last line alike.
+    folder = tmp_path / "submissions"
+    (folder / "evil\x1b[2J\x1b[H\u202e").mkdir(parents=True)
+    result = CliRunner().invoke(main, ["batch", str(folder), "--skip-final", "--sandbox", "none",
+                                       "--csv", str(tmp_path / "grades.csv")])
+    assert result.exit_code == 0, result.output
+    shown = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert "\x1b" not in shown and "\u202e" not in shown, shown
+    assert "evil\\x1b[2J\\x1b[H\\u202e" in shown, shown

@@ -26,6 +26,7 @@ from ..judge import reaper
 from ..judge.sandbox import checked_env
 from ..worker.processes import kill_tree
 from ..reporters import write_atomically
+from ..reporters.safe_text import visible
 # One extraction for `grade batch` and the Gradescope upload (autograder.py imports it here).
 from .unzip import MAX_UNZIPPED_BYTES, SubmissionError, extract_zip  # noqa: F401
 
@@ -163,12 +164,14 @@ class _Progress:
     def update(self, entry: Entry) -> None:
         self.done += 1
         if self.bar is not None:
-            self.bar.update(1, entry.submission)
+            self.bar.update(1, visible(entry.submission))
             return
         score = "" if entry.error else \
             f" {entry.results['score']:g}/{entry.results['max_score']:g}"
         note = "error: " + entry.error if entry.error else "ok"
-        click.echo(f"[{self.done}/{self.total}] {entry.submission}:{score} {note}", err=True)
+        # A submission's name and its note are the student's text: shown, never obeyed.
+        click.echo(visible(f"[{self.done}/{self.total}] {entry.submission}:{score} {note}"),
+                   err=True)
 
     def close(self) -> None:
         if self.bar is not None:
