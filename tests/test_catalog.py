@@ -2,8 +2,10 @@
 --lang, DLFS_LANG or the locale, in its own output and in the judge's feedback alike."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import string
 import subprocess
 import sys
@@ -52,6 +54,56 @@ def test_japanese_is_japanese_and_uses_the_books_terms():
                  "2乗和誤差", "交差エントロピー誤差", "one-hot表現", "数値微分", "勾配降下法",
                  "学習率", "ミニバッチ", "エポック", "認識精度"):
         assert term in text, term
+
+
+# One word per idea in Japanese, across the text report, HTML, notebook and watch: each banned
+# word is another's synonym (or the wrong term) and names the one the catalog uses.
+BANNED_JA = {"課題": "演習", "得点": "点数", "しきい値": "合格ライン", "閾値": "合格ライン",
+             "前進差分": "前方差分", "後退差分": "後方差分", "前進": "前方", "後退": "後方"}
+JAPANESE = r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]"
+
+
+def test_japanese_says_one_word_per_idea_and_the_books_forward_difference():
+    ja = catalog.load("ja")
+    found = [(key, word) for key, text in ja.items() for word in BANNED_JA if word in text]
+    assert not found, [f"{key}: {word} -> {BANNED_JA[word]}" for key, word in found]
+    with speaking("ja"):
+        assert catalog.text("feedback.difference.forward") + "差分" == "前方差分"
+
+
+@contextlib.contextmanager
+def speaking(lang: str):
+    catalog.choose(lang)
+    try:
+        yield
+    finally:
+        catalog.choose(None)
+
+
+def _sample(template: str) -> dict[str, object]:
+    """Fields for a template: a number where the spec formats one, else Japanese text, the
+    case where a stray space would show ("{input} に対して" with a phrase of the catalog)."""
+    return {name: 0.5 if spec else "テスト用の語"
+            for name, spec, _ in fields(template)}
+
+
+def test_every_entry_renders_and_no_ascii_space_sits_between_japanese():
+    for lang in catalog.LANGUAGES:
+        for key, template in catalog.load(lang).items():
+            with speaking(lang):
+                text = catalog.text(key, **_sample(template))
+            stray = re.search(f"{JAPANESE} +{JAPANESE}", text)
+            assert not stray, f"{lang}: {key}: {text[max(0, stray.start() - 20):stray.end() + 20]!r}"
+
+
+def test_a_phrase_of_the_catalog_meets_japanese_without_a_space_and_code_keeps_it():
+    fields = dict(name="sigmoid", kind="TypeError", detail="d", where="", exercise="sigmoid")
+    with speaking("ja"):
+        batch = catalog.text("input.batch_2d", shape=(2, 3))
+        phrase = catalog.text("test.raised_on", input=batch, **fields)
+        code = catalog.text("test.raised_on", input="x = [1, 2]", **fields)
+    assert batch.endswith("バッチ") and "sigmoid に形状 (2, 3) の2次元のバッチを与えると" in phrase
+    assert "に x = [1, 2] を与えると" in code, code
 
 
 def test_english_titles_are_the_manifests():

@@ -12,6 +12,8 @@ renders messages too: the runner passes it the chosen language as DLFS_LANG.
 from __future__ import annotations
 
 import json
+import re
+import string
 import unicodedata
 import os
 import sys
@@ -85,9 +87,40 @@ def text(key: str, /, **fields: object) -> str:
     if template is None:
         raise CatalogError(f"no catalog text for {key!r}: add it to grader/catalog/en/")
     try:
-        return template.format(**fields)
+        return _fill(template, fields)
     except (KeyError, IndexError) as exc:
         raise CatalogError(f"catalog text {key!r} needs the field {exc}") from None
+
+
+# Kana, kanji and full-width forms: Japanese text, which puts no space between its words
+_JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _fill(template: str, fields: dict) -> str:
+    """template.format(**fields), except that a space of the template between a field and the
+    text beside it goes when both sides are Japanese there: "{input} に対して" keeps its space
+    after code ("x = [1, 2] に対して") and loses it after a phrase of the catalog's own
+    ("y と t が等しいに対して"). Only the template's spaces: the fields are left as they are."""
+    formatter, parts = string.Formatter(), []
+    for literal, name, spec, conversion in formatter.parse(template):
+        parts.append((False, literal))
+        if name is not None:
+            value = formatter.convert_field(formatter.get_field(name, (), fields)[0], conversion)
+            parts.append((True, formatter.format_field(value, spec or "")))
+    text = ""
+    for index, (is_field, part) in enumerate(parts):
+        if not is_field:
+            after = parts[index + 1][1] if index + 1 < len(parts) else ""
+            if part.startswith(" ") and _meets(text[-1:], part[1:2]):
+                part = part[1:]
+            if part.endswith(" ") and index + 1 < len(parts) and _meets(part[-2:-1], after[:1]):
+                part = part[:-1]
+        text += part
+    return text
+
+
+def _meets(before: str, after: str) -> bool:
+    return bool(before and after and _JAPANESE.match(before) and _JAPANESE.match(after))
 
 
 def title(exercise) -> str:
