@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import catalog, manifest
 from .reporters.safe_text import visible
+from .reporters.text import table_row
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 # Beyond every check's own limit: the judge's whole-run limit (runner.RunOptions) and start-up.
@@ -62,11 +63,12 @@ class CheckResult:
     def __str__(self) -> str:
         if self.results is None:
             return visible(self.problem)
-        out = [f"{'exercise':<21}{'section':<9}{'points':>13}  status"]
+        out = [table_row(*(catalog.text(f"table.{k}") for k in ("exercise", "section", "points",
+                                                                  "status")), 13)]
         for exercise in self.results["exercises"]:
             points = f"{exercise['score']:g}/{exercise['max_score']:g}"
-            out.append(f"{exercise['id']:<21}{exercise['section']:<9}{points:>13}  "
-                       f"{catalog.text('status.' + exercise['status'])}")
+            out.append(table_row(exercise["id"], exercise["section"], points,
+                                 catalog.text("status." + exercise["status"]), 13))
             out += ["    " + line for line in self._lines(exercise)]
         return "\n".join([*out, self._total()])
 

@@ -39,7 +39,7 @@ def build(target: Path, relative_to: Path, kit_exercises: Path) -> dict:
     where = "" if target.resolve() == kit_exercises.resolve() else f", target={str(target)!r}"
     cells = [_markdown(catalog.text("notebook.intro")), _code("from grader import check")]
     for exercise in manifest.EXERCISES:
-        heading = f"## {exercise.id}: {exercise.title} ({exercise.section})\n\n"
+        heading = f"## {exercise.id}: {catalog.title(exercise)} ({exercise.section})\n\n"
         if exercise.module is None:
             cells.append(_markdown(heading + catalog.text("notebook.capstone")))
             cells.append(_code(f'check("{exercise.id}"{where})'))

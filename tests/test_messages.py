@@ -3,12 +3,16 @@ message's check and never repeats one, the capstone's two test accuracies are to
 the last line says what to do next. Built from results, without a grading run."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from grader import catalog, manifest
 from grader.reporters import render
 from grader.results import RunResult, build_exercise
 from grader.results import TestResult as CheckResult  # "Test..." would be collected
 
 SIGMOID = manifest.BY_ID["sigmoid"]
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def check(status: str, name: str, exercise: str = "sigmoid", **fields) -> CheckResult:
@@ -81,3 +85,22 @@ def test_a_shared_message_with_printed_output_is_still_shown_once_with_its_outpu
     lines = build_exercise(SIGMOID, tests).feedback(every_problem=True, named=True)
     assert lines[0] == "test_a, test_b: wrong" and "| debug line" in lines[1]
     assert len(lines) == 2, lines
+
+
+def test_in_japanese_the_notebook_and_the_html_report_title_and_head_in_japanese(tmp_path):
+    from grader import notebook
+    from grader.notebook_file import build
+    catalog.choose("ja")
+    try:
+        run = RunResult([build_exercise(SIGMOID, [check("passed", "test_it")])], 1.0, "/x")
+        page = render(run, "html")
+        assert f'<div class="title">{catalog.title(SIGMOID)}</div>' in page
+        assert catalog.title(SIGMOID) != SIGMOID.title  # translated
+        shown = str(notebook.CheckResult(run.to_dict(), ""))
+        assert shown.splitlines()[0].split() == [catalog.text(f"table.{k}") for k in (
+            "exercise", "section", "points", "status")]
+        book = json.dumps(build(ROOT / "exercises", tmp_path, ROOT / "exercises"),
+                          ensure_ascii=False)
+        assert f"## sigmoid: {catalog.title(SIGMOID)} (3.2.4)" in book
+    finally:
+        catalog.choose(None)

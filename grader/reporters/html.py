@@ -27,6 +27,7 @@ td.points { text-align: right; white-space: nowrap; }
 .details { font-size: 0.92rem; }
 .details p { margin: 0.2rem 0; white-space: pre-wrap; }
 .hint { color: #57606a; }
+.title { color: #57606a; font-size: 0.85rem; }
 figure { margin: 1.5rem 0; }
 figure img { max-width: 100%; border: 1px solid #d0d7de; }
 figcaption { color: #57606a; font-size: 0.9rem; }
@@ -53,7 +54,9 @@ def _row(result: ExerciseResult) -> str:
     colour = COLOURS.get(result.status, "#1f2328")
     details = _details(result)
     return (f'<tr class="exercise" data-id="{_e(result.id)}" data-status="{_e(result.status)}">'
-            f"<td>{_e(result.id)}</td><td>{_e(result.exercise.section)}</td>"
+            f'<td title="{_e(catalog.title(result.exercise))}">{_e(result.id)}'
+            f'<div class="title">{_e(catalog.title(result.exercise))}</div></td>'
+            f"<td>{_e(result.exercise.section)}</td>"
             f'<td class="points">{result.score:g}/{result.max_score:g}</td>'
             f'<td class="status" style="color: {colour}">{_e(status)}</td>'
             f'<td class="details">{details}</td></tr>')
