@@ -4,6 +4,7 @@ the last line says what to do next. Built from results, without a grading run.""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from grader import catalog, manifest
@@ -13,6 +14,7 @@ from grader.results import TestResult as CheckResult  # "Test..." would be colle
 
 SIGMOID = manifest.BY_ID["sigmoid"]
 ROOT = Path(__file__).resolve().parent.parent
+JAPANESE = r"[\u3040-\u30ff\u3400-\u9fff]"
 
 
 def check(status: str, name: str, exercise: str = "sigmoid", **fields) -> CheckResult:
@@ -104,3 +106,20 @@ def test_in_japanese_the_notebook_and_the_html_report_title_and_head_in_japanese
         assert f"## sigmoid: {catalog.title(SIGMOID)} (3.2.4)" in book
     finally:
         catalog.choose(None)
+
+
+def test_gradescope_and_classroom_speak_the_language_they_are_set_to(tmp_path):
+    # Gradescope: "lang" in the autograder's gradescope.json; an empty upload needs no grading
+    from click.testing import CliRunner
+    from grader.cli import main
+    from test_gradescope import fake_root, run_autograder
+    CliRunner().invoke(main, ["release", str(tmp_path / "student"), "--no-verify-venv",
+                              "--gradescope", str(tmp_path / "autograder.zip")])
+    root = fake_root(tmp_path / "gs", tmp_path / "autograder.zip", None)
+    config = root / "source" / "gradescope.json"
+    config.write_text(json.dumps({**json.loads(config.read_text()), "lang": "ja"}))
+    output = run_autograder(root)["output"]
+    assert "grade submit" in output and re.search(JAPANESE, output), output
+    # Classroom: the workflow hands the repository variable DLFS_LANG to every step
+    workflow = (ROOT / "grader" / "instructor" / "templates" / "classroom.yml").read_text()
+    assert "DLFS_LANG: ${{ vars.DLFS_LANG }}" in workflow

@@ -88,6 +88,8 @@ def _not_graded(message: str) -> str:
 def run(root: Path) -> None:
     """Grade root/submission with root/source's kit into root/results/results.json."""
     config = _config(root / "source")
+    if config.get("lang"):  # gradescope.json's "lang": "ja", as DLFS_LANG, judge included
+        os.environ["DLFS_LANG"] = str(config["lang"])
     results = root / "results" / "results.json"
     scratch = Path(tempfile.mkdtemp(prefix="dlfs-autograder-"))
     try:
