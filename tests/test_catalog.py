@@ -93,7 +93,8 @@ def test_every_entry_renders_and_no_ascii_space_sits_between_japanese():
             with speaking(lang):
                 text = catalog.text(key, **_sample(template))
             stray = re.search(f"{JAPANESE} +{JAPANESE}", text)
-            assert not stray, f"{lang}: {key}: {text[max(0, stray.start() - 20):stray.end() + 20]!r}"
+            where = text[max(0, stray.start() - 20):stray.end() + 20] if stray else ""
+            assert not stray, f"{lang}: {key}: {where!r}"
 
 
 def test_a_phrase_of_the_catalog_meets_japanese_without_a_space_and_code_keeps_it():

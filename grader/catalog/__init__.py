@@ -99,8 +99,9 @@ _JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]"
 def _fill(template: str, fields: dict) -> str:
     """template.format(**fields), except that a space of the template between a field and the
     text beside it goes when both sides are Japanese there: "{input} に対して" keeps its space
-    after code ("x = [1, 2] に対して") and loses it after a phrase of the catalog's own
-    ("y と t が等しいに対して"). Only the template's spaces: the fields are left as they are."""
+    after code ("x = [1, 2] に対して"); "{name} に {input} を与えると" loses it after a phrase of
+    the catalog's own ("…2次元のバッチを与えると"). Only the template's spaces: fields stay as
+    they are."""
     formatter, parts = string.Formatter(), []
     for literal, name, spec, conversion in formatter.parse(template):
         parts.append((False, literal))
