@@ -97,6 +97,22 @@ def test_every_entry_renders_and_no_ascii_space_sits_between_japanese():
             assert not stray, f"{lang}: {key}: {where!r}"
 
 
+def test_japanese_punctuation_is_japanese():
+    # A sentence ends in 。 where the English one ends in "."; Japanese is never followed by an
+    # ASCII period or comma, and is quoted in 「」 (『』 for the book), never in ASCII quotes
+    # (code in quotes, check("softmax"), stays code).
+    en, ja = catalog.load("en"), catalog.load("ja")
+    wide = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+    for key, text in ja.items():
+        if en[key].rstrip().endswith("."):
+            assert text.rstrip().endswith(("。", ")", "）", "」")), key
+        assert not re.search(r"[\u3040-\u30ff\u3400-\u9fff][.,](\s|$)", text), key
+        quoted = [q for q in re.findall(r'(?<!\()"[^"]*"', text) if wide.search(q)]
+        assert not quoted, (key, quoted)  # an argument, check("その演習の id"), is code
+    assert "『ゼロから作る Deep Learning』" in (Path(__file__).parent.parent
+                                              / "README.ja.md").read_text(encoding="utf-8")
+
+
 def test_a_phrase_of_the_catalog_meets_japanese_without_a_space_and_code_keeps_it():
     fields = dict(name="sigmoid", kind="TypeError", detail="d", where="", exercise="sigmoid")
     with speaking("ja"):
