@@ -1,5 +1,5 @@
 """Nothing outlives a run: a 2,500-deep chain of processes started by a submission is gone when
-`grade` returns (unconfined and under bubblewrap), and a judge killed mid-run leaves no scratch
+`grade` returns (in every mode), and a judge killed mid-run leaves no scratch
 folder behind. The processes and folders are real; each is found by what names it."""
 import os
 import re
@@ -14,12 +14,17 @@ import pytest
 from submissions import EXERCISES, ROOT, by_id, grade_json, patched_submission, read_fixture, \
     worker_processes
 
-from grader.judge.sandbox import bwrap_problem
+from grader.judge.sandbox import bwrap_problem, landlock_problem, uids_problem
 
 HOSTILE = Path(__file__).parent / "hostile"
 MODES = [pytest.param("none", id="unconfined"),
          pytest.param("bwrap", id="bwrap", marks=pytest.mark.skipif(
-             bool(bwrap_problem()), reason="bubblewrap cannot run here"))]
+             bool(bwrap_problem()), reason="bubblewrap cannot run here")),
+         pytest.param("uid", id="uid", marks=pytest.mark.skipif(
+             bool(uids_problem()), reason="needs a uid of the worker's own (root)")),
+         # Landlock hides /proc from the zygote: the judge's kill of the whole tree must do it.
+         pytest.param("landlock", id="landlock", marks=pytest.mark.skipif(
+             bool(landlock_problem()), reason="the kernel has no Landlock"))]
 
 
 def command_lines() -> dict[int, list[str]]:
