@@ -208,7 +208,8 @@ def sigmoid(x):
 '''
 
 
-@pytest.mark.parametrize("mode", [*CONFINED_MODES, "none"])
+@pytest.mark.parametrize("mode", [*CONFINED_MODES, pytest.param("landlock", marks=pytest.mark.skipif(
+    sandbox.landlock_problem() is not None, reason="the kernel has no Landlock")), "none"])
 def test_files_a_check_writes_are_gone_before_the_next_check(mode, tmp_path):
     submission = patched_submission(tmp_path, {"ch03/activations.py":
                                                f"MODE = {mode!r}\n" + CARRY})
