@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -15,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from grader.cli import main
-from grader.judge import sandbox, uids
+from grader.judge import landlock, sandbox, uids
 from grader.judge.client import Worker
 from submissions import ROOT, SOLUTIONS, by_id, grade_json, messages, patched_submission
 
@@ -40,7 +41,7 @@ def no_bwrap(monkeypatch, tmp_path):
 PROBE = '''
 def softmax(a):
     # Everything here must fail for softmax to be graded at all: each success is named.
-    import os, signal
+    import os, signal, socket
     got = []
     me = (os.getuid(), os.getgid(), os.geteuid(), os.getegid())
     if 0 in me or os.getuid() == GRADER_UID or os.getgroups():
@@ -84,6 +85,12 @@ def softmax(a):
             got.append(f"may signal {pid}")
         except PermissionError:
             pass
+    if TCP_REFUSED:  # TCP is Landlock's to refuse (ABI 4): the uid alone leaves it open
+        try:
+            socket.create_connection(("127.0.0.1", PORT), timeout=5).close()
+            got.append("connected")
+        except OSError:
+            pass
     scratch = os.environ["TMPDIR"]
     with open(os.path.join(scratch, "mine"), "w") as stream:  # its scratch folder is writable
         stream.write("ok")
@@ -98,6 +105,7 @@ def softmax(a):
 def test_a_worker_of_its_own_uid_reads_no_secret_writes_nothing_and_signals_no_parent(tmp_path):
     from data.cache import kit_cache_root
     other = Worker(patched_submission(tmp_path / "other", {}), "uid")  # another submission
+    listener = socket.create_server(("127.0.0.1", 0))
     try:
         other.start()
         cache = kit_cache_root()
@@ -113,10 +121,13 @@ def test_a_worker_of_its_own_uid_reads_no_secret_writes_nothing_and_signals_no_p
                  str(tmp_path)]
         parents = [os.getpid(), os.getppid()]  # grade (this test process) and what started it
         text = (f"GRADER_UID = {os.getuid()}\nREAD = {read!r}\nLIST = {listing!r}\n"
-                f"WRITE = {write!r}\nPARENTS = {parents!r}\n" + PROBE)
+                f"WRITE = {write!r}\nPARENTS = {parents!r}\n"
+                f"PORT = {listener.getsockname()[1]}\n"
+                f"TCP_REFUSED = {landlock.abi_version() >= 4}\n" + PROBE)
         submission = patched_submission(tmp_path, {"ch03/softmax.py": text})
         code, results = grade_json(submission, "softmax", "--sandbox", "uid")
     finally:
+        listener.close()
         other.close()
     assert code == 0, results
     assert results["sandbox"] == "uid" and results["sandbox_layers"][:3] == [
@@ -194,6 +205,12 @@ def sigmoid(x):
     # Leaves a file (in a folder it then makes unwritable) in its scratch folder for the next
     # check to find: each check is a process of its own, named in the file.
     import os
+    if TCP_REFUSED:  # TCP is Landlock's to refuse (ABI 4): the uid alone leaves it open
+        try:
+            socket.create_connection(("127.0.0.1", PORT), timeout=5).close()
+            got.append("connected")
+        except OSError:
+            pass
     scratch = os.environ["TMPDIR"]
     for folder in [scratch] + (["/dev/shm"] if MODE == "bwrap" else []):  # bwrap's own shm
         for name in os.listdir(folder):
