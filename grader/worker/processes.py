@@ -24,18 +24,7 @@ def prctl(option: int, value: int) -> int:
 
 def parents() -> dict[int, int]:
     """Every visible process's parent: {pid: ppid}."""
-    found = {}
-    try:
-        names = os.listdir("/proc")
-    except OSError:
-        return found
-    for name in filter(str.isdigit, names):
-        try:
-            with open(f"/proc/{name}/stat", "rb") as stat:
-                found[int(name)] = int(stat.read().rsplit(b")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-    return found
+    return {pid: row[0] for pid, row in _table().items()}
 
 
 def children(of: int | None = None) -> set[int]:
