@@ -12,7 +12,8 @@ and its prerequisites only when it does not pass: what they would tell is needed
 
 MNIST is loaded here, in `grade`, before a judge that needs it starts: a download then shows its
 progress on the user's terminal, and MNIST that cannot be had (no network, a mirror that never
-answers) ends the run as a kit error (exit status 2) instead of costing an exercise. The judge
+answers) costs no exercise: those that need it are "not_graded", saying how to provide it, the
+others are graded, and the run ends as a kit error (exit status 2: incomplete). The judge
 reads the cache this fills; if its own load still fails, it reports a kit error too
 (grader/judge/plugin.py)."""
 from __future__ import annotations
