@@ -9,6 +9,9 @@ and the mutant is killed when it scores below full marks.
   call dropped (axis, keepdims, dtype), a reduction over another axis, an in-place update made a
   copy and the reverse, a copy dropped, a small constant made ten times larger or smaller, a
   loop bound off by one.
+With --strategies it grades the second corpus instead, whole wrong strategies
+(tests/strategies/, bench/strategy_table.py): the laziest code that might score without doing
+the work, each caught when it scores below full marks.
 Mutants listed in bench/mutation_equivalent.toml are equivalent (no code can tell them apart);
 the score is killed / (all - equivalent). Run through bench/mutation; writes
 bench/mutation-results.txt, which bench/MUTATION.md quotes.
@@ -189,13 +192,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="modules under solutions/ (default: all)")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=HERE / "mutation-results.txt")
+    parser.add_argument("--out", type=Path,
+                        help="the report (default bench/mutation-results.txt, or "
+                             "bench/strategy-results.txt with --strategies)")
     parser.add_argument("--work", type=Path,
                         help="a folder to keep the sessions in; a second run with it resumes")
     parser.add_argument("--recheck", type=Path, metavar="RAW_JSON",
                         help="grade the survivors of an earlier run (its .json) again, after "
                              "checks were added, and report")
+    parser.add_argument("--strategies", action="store_true",
+                        help="grade the second corpus instead: whole wrong strategies "
+                             "(tests/strategies/), per exercise caught or survived")
     args = parser.parse_args()
+    if args.strategies:
+        from strategy_table import run as run_strategies
+        return run_strategies(args.out or HERE / "strategy-results.txt")
+    args.out = args.out or HERE / "mutation-results.txt"
     modules = args.modules or manifest.modules()
     equivalent = tomllib.loads((HERE / "mutation_equivalent.toml").read_text())["equivalent"]
     if args.recheck:
