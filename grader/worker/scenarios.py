@@ -236,3 +236,25 @@ def gradient_of_sum_squares_read_from_x(session, target, x):
     def f(w):
         return np.sum(x ** 2)
     return session.target(target)(f, x)
+
+
+def rows_per_call(session, caller, callee, *args, **kwargs):
+    """caller(*args, **kwargs) with callee, a function of the same module ("module:name") that
+    caller reaches through the module's globals, watched: how many rows its last argument had
+    at each call, in order (1 for a single image). batch_accuracy's right answer does not show
+    whether it used batch_size; the sizes of the batches it gave predict do."""
+    module_name, _, name = callee.partition(":")
+    module = session.target(module_name)
+    original = getattr(module, name)
+    rows = []
+
+    def watched(*inner, **inner_kwargs):
+        x = inner_kwargs.get("x", inner[-1] if inner else None)
+        rows.append(int(np.shape(x)[0]) if np.ndim(x) >= 2 else 1)
+        return original(*inner, **inner_kwargs)
+    setattr(module, name, watched)
+    try:
+        session.target(caller)(*args, **kwargs)
+    finally:
+        setattr(module, name, original)
+    return rows

@@ -1,8 +1,9 @@
 """Hidden checks of ch03/mnist_inference.py: one batch for everything, a batch larger than the
-set, other slices of the test set and the default batch size."""
+set, other slices of the test set, the default batch size, and predict given batch_size images
+at a time."""
 import numpy as np
 
-from grader.judge.suite import check, check_defaults, fail, show, student
+from grader.judge.suite import check, check_defaults, fail, plain, scenario, shared, show, student
 from grader.suites.ch03.test_mnist_inference import (  # noqa: F401 (pytest fixtures)
     TEST_ACCURACY, check_accuracy, fresh, mnist, weights)
 
@@ -49,3 +50,19 @@ def test_predict_leaves_the_network_unchanged(weights, mnist):
         if np.shape(after) != value.shape or not np.array_equal(after, value):
             fail("test.mutated_input", name="predict", before=show(value),
                  after=show(after), section="3.6.2")
+
+
+@check("mnist_inference", weight=1)
+def test_batch_accuracy_gives_predict_batch_size_images_at_once(weights, mnist):
+    # One predict of all the images, or one image at a time, gets the same accuracy as batches:
+    # only the calls of predict show whether batch_size was used (tests/strategies/).
+    x_test, t_test = mnist
+    x, t = shared("mnist_x_test", x_test)[:250], shared("mnist_t_test", t_test)[:250]
+    rows = plain(scenario("rows_per_call", "ch03.mnist_inference:batch_accuracy",
+                          "ch03.mnist_inference:predict", fresh(weights), x, t, batch_size=100,
+                          what="batch_accuracy"), "batch_accuracy")
+    # No call of predict at all: the forward pass is written out in batch_accuracy, which
+    # this cannot see into; the accuracy checks judge it.
+    if rows and (max(rows) != 100 or sum(rows) < 250):
+        fail("feedback.mnist_inference.not_in_batches", input="x_test[:250], t_test[:250]",
+             batch_size=100, calls=len(rows), largest=max(rows))
