@@ -1,11 +1,12 @@
 """Hidden checks of ch03/mnist_inference.py: one batch for everything, a batch larger than the
-set, other slices of the test set, the default batch size, and predict given batch_size images
-at a time."""
+set, other slices of the test set, the default batch size, predict given batch_size images at
+a time, and predict computing with the network it is given."""
 import numpy as np
 
-from grader.judge.suite import check, check_defaults, fail, plain, scenario, shared, show, student
+from grader.judge.suite import (check, check_defaults, close, fail, plain, scenario, shared,
+                                show, student)
 from grader.suites.ch03.test_mnist_inference import (  # noqa: F401 (pytest fixtures)
-    TEST_ACCURACY, check_accuracy, fresh, mnist, weights)
+    PROBS_0, TEST_ACCURACY, check_accuracy, fresh, mnist, predict_of, weights)
 
 CASES = {
     (0, 10000, 10000): (0.9321, []),
@@ -66,3 +67,23 @@ def test_batch_accuracy_gives_predict_batch_size_images_at_once(weights, mnist):
     if rows and (max(rows) != 100 or sum(rows) < 250):
         fail("feedback.mnist_inference.not_in_batches", input="x_test[:250], t_test[:250]",
              batch_size=100, calls=len(rows), largest=max(rows))
+
+
+# The output units in another order of the digits: the same network, its ten probabilities
+# permuted. A predict that loads init_network() itself (the kit's weights are the checks' too)
+# still gives them in the kit's order.
+ORDER = np.array([3, 7, 0, 9, 1, 5, 8, 2, 6, 4])
+
+
+@check("mnist_inference", weight=1)
+def test_predict_uses_the_network_it_is_given(weights, mnist):
+    x_test, _ = mnist
+    reordered = fresh(weights)
+    reordered["W3"], reordered["b3"] = reordered["W3"][:, ORDER], reordered["b3"][ORDER]
+    got = predict_of(reordered, x_test[0], "x_test[0]")
+    if close(got, PROBS_0[ORDER], rtol=1e-4, atol=1e-7):
+        return
+    fields = dict(input="x_test[0]", got=show(got), expected=show(PROBS_0[ORDER]))
+    if close(got, PROBS_0, rtol=1e-4, atol=1e-7):
+        fail("feedback.mnist_inference.ignores_network", **fields)
+    fail("feedback.mnist_inference.predict_wrong", **fields)
