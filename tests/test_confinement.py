@@ -205,12 +205,6 @@ def sigmoid(x):
     # Leaves a file (in a folder it then makes unwritable) in its scratch folder for the next
     # check to find: each check is a process of its own, named in the file.
     import os
-    if TCP_REFUSED:  # TCP is Landlock's to refuse (ABI 4): the uid alone leaves it open
-        try:
-            socket.create_connection(("127.0.0.1", PORT), timeout=5).close()
-            got.append("connected")
-        except OSError:
-            pass
     scratch = os.environ["TMPDIR"]
     for folder in [scratch] + (["/dev/shm"] if MODE == "bwrap" else []):  # bwrap's own shm
         for name in os.listdir(folder):

@@ -210,7 +210,7 @@ def test_a_prerequisite_that_loops_blocks_its_callers_and_is_charged_once(tmp_pa
     # blocked by identity_function, alone as in a full run, and charge-once gives them back.
     submission = patched_submission(tmp_path, {"ch03/activations.py": (
         "def identity_function(x):\n    while True:\n        pass\n")})
-    limit = ["--timeout", "20"]
+    limit = ["--timeout", "5"]  # as the hostile corpus: the loop waits it out, the rest take ms
     _, full = grade_json(submission, "identity_function", "three_layer_net", *limit)
     _, alone = grade_json(submission, "three_layer_net", *limit)
     net = by_id(full)["three_layer_net"]
