@@ -7,6 +7,7 @@ import io
 import json
 import re
 import shutil
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -160,6 +161,10 @@ def test_a_hanging_submission_is_stopped_with_its_processes(tmp_path):
     assert row["submission"] == "hang" and row["step_function"] == "0"
     assert (row["status"], row["notes"]) == ("error", "timed out: grading took more than 3 s")
     assert not set(worker_processes()) - running, "the hanging worker is still running"
+    # The killed `grade run` had no cleanup of its own: its judge's folder went with the batch's.
+    left = [judge for judge in Path(tempfile.gettempdir()).glob("dlfs-*/judge.json")] + [
+        judge for judge in Path(tempfile.gettempdir()).glob("dlfs-*/*/judge.json")]
+    assert not [j for j in left if str(hang) in j.read_text(errors="replace")], left
 
 
 def test_batch_needs_somewhere_to_write(tmp_path):
@@ -284,3 +289,13 @@ def test_a_submission_name_holding_escapes_is_shown_never_obeyed(tmp_path):
     shown = result.output + (result.stderr if result.stderr_bytes is not None else "")
     assert "\x1b" not in shown and "\u202e" not in shown, shown
     assert "evil\\x1b[2J\\x1b[H\\u202e" in shown, shown
+
+
+def test_a_grading_process_killed_by_a_signal_without_a_name_is_a_note(tmp_path):
+    # Unconfined, the code graded can signal its `grade run` with a real-time signal: the row
+    # says which, and the batch goes on (signal.Signals has no member for it).
+    from grader.instructor.batch import _entry
+    entry = _entry("rt", tmp_path / "absent.json", -40, tmp_path / "absent.log")
+    assert entry.results is None and entry.error == "grade was killed by signal 40"
+    assert _entry("k", tmp_path / "absent.json", -9, tmp_path / "absent.log").error == \
+        "grade was killed by SIGKILL"

@@ -105,12 +105,23 @@ class Batch:
                    "--sandbox", self.sandbox]
         command += ["--skip-final"] * self.skip_final + ["--hidden"] * self.hidden
         command += ["--charge-once"] * self.charge_once
+        # The run's own scratch folders (the judge's, the worker's) go in one of ours, removed
+        # however the run ends: one killed at the time limit has no cleanup of its own. 0711, so
+        # that a worker under a uid of its own can pass through to its run folder.
+        scratch = Path(tempfile.mkdtemp(prefix="dlfs-run-"))
+        scratch.chmod(0o711)
+        try:
+            return self._wait(command, {**self.env, "TMPDIR": str(scratch)}, output, log, name)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def _wait(self, command: list[str], env: dict, output: Path, log: Path, name: str) -> Entry:
         with self.lock, open(log, "wb") as stderr:  # under the lock: kill() sees every process
             if self.stopping.is_set():
                 return Entry(name, None, "not graded: the batch was stopped")
             process = subprocess.Popen(command, cwd=self.kit_root, stdin=subprocess.DEVNULL,
                                        stdout=subprocess.DEVNULL, stderr=stderr,
-                                       start_new_session=True, env=self.env)
+                                       start_new_session=True, env=env)
             self.running[process.pid] = process
         try:
             process.wait(timeout=self.timeout)
@@ -143,7 +154,11 @@ def _entry(name: str, output: Path, returncode: int, log: Path) -> Entry:
         return Entry(name, results)
     if problem is None:
         if returncode < 0:
-            problem = f"grade was killed by {signal.Signals(-returncode).name}"
+            try:
+                killer = signal.Signals(-returncode).name
+            except ValueError:  # a real-time signal has no name there
+                killer = f"signal {-returncode}"
+            problem = f"grade was killed by {killer}"
         else:
             tail = log.read_text(errors="replace").strip().splitlines()[-1:] or [""]
             problem = f"grade exited with status {returncode} and wrote no results: {tail[0]}"
