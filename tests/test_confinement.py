@@ -434,3 +434,37 @@ def test_a_batch_under_uids_of_their_own_keeps_each_submission_from_the_others(t
     assert {p: p.read_bytes() for p in (folder / "victim").rglob("*.py")} == victim
     rows = {row["submission"]: row for row in csv.DictReader(open(grades, encoding="utf-8-sig"))}
     assert rows["victim"]["softmax"] == "6" and float(rows["attacker"]["softmax"]) < 6, rows
+
+
+SYSV = '''
+MADE = []  # a fresh session per check imports this module anew
+
+
+def softmax(a):
+    # A System V shared memory segment, readable by every uid, made once by each check: one an
+    # earlier check made must be gone (it would carry state, and hold memory past any limit).
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    if not MADE and libc.shmget(KEY, 1 << 20, 0o1000 | 0o2000 | 0o666) < 0:  # CREAT | EXCL
+        raise RuntimeError(f"an earlier check's segment is still here (errno {ctypes.get_errno()})")
+    MADE.append(KEY)
+    e = np.exp(a - np.max(a, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+'''
+
+
+def _segments(key: int) -> list[str]:
+    with open("/proc/sysvipc/shm") as table:
+        return [line for line in table if line.split()[0] == str(key)]
+
+
+@needs_uid
+def test_system_v_ipc_a_check_makes_is_removed_after_it_and_after_the_run(tmp_path):
+    import random
+    key = random.randrange(1 << 20, 1 << 30)
+    submission = patched_submission(tmp_path, {"ch03/softmax.py": f"KEY = {key}\n" + SYSV})
+    code, results = grade_json(submission, "softmax", "--sandbox", "uid")
+    assert code == 0, results
+    softmax = by_id(results)["softmax"]
+    assert len(softmax["tests"]) > 1 and softmax["status"] == "passed", messages(softmax)
+    assert not _segments(key), "a segment the submission made outlived grade"

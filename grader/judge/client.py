@@ -180,6 +180,7 @@ class Worker:
             reaper.kill_children()  # orphans of a zygote that was killed come back to the judge
             if self.lease is not None:  # every process of its uid, wherever it went
                 processes.kill_uid(self.lease.uid, self.lease.gid)
+                processes.remove_ipc(self.lease.uid)
 
     def close(self) -> None:
         self.stop()
@@ -233,3 +234,6 @@ class Worker:
         except (OSError, EOFError, wire.WireError):
             self.stop()  # the zygote was killed or hangs: the next check gets a new worker
             return {"exit": None, "worker_lost": True}
+        finally:
+            if self.mode == "uid" and self.lease is not None:  # nothing carries to the next check
+                processes.remove_ipc(self.lease.uid)

@@ -229,3 +229,35 @@ def kill_uid(uid: int, gid: int | None = None) -> None:
     _, status = os.waitpid(child, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise OSError(f"could not kill the processes of uid {uid} (status {status})")
+
+
+# System V IPC objects outlive the processes that made them: a shared memory segment keeps its
+# memory, whatever the memory limit of its maker, until it is removed.
+_IPC = {"shm": ("shmid", "shmctl"), "msg": ("msqid", "msgctl"), "sem": ("semid", "semctl")}
+IPC_RMID = 0
+
+
+def remove_ipc(uid: int) -> int:
+    """Remove every System V shared memory segment, message queue and semaphore set that `uid`
+    owns or made (as root, for a uid of the worker's own); how many were removed."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    removed = 0
+    for kind, (id_column, call) in _IPC.items():
+        try:
+            with open(f"/proc/sysvipc/{kind}") as table:
+                header, *rows = [line.split() for line in table]
+        except (OSError, ValueError):
+            continue
+        for row in rows:
+            entry = dict(zip(header, row))
+            try:
+                if uid not in (int(entry["uid"]), int(entry["cuid"])):
+                    continue
+                ident = int(entry[id_column])
+            except (KeyError, ValueError):
+                continue
+            args = (ident, 0, IPC_RMID) if kind == "sem" else (ident, IPC_RMID, None)
+            if getattr(libc, call)(*args) == 0:
+                removed += 1
+    return removed
