@@ -71,6 +71,16 @@ class TestResult:
         return data
 
 
+def check_title(name: str) -> str:
+    """A check's title in the chosen language, then its pytest name (which a teacher greps
+    for); the name alone for a check the catalog has no title for."""
+    # Only check.test_*: look.json's check.too_long and check.no_results are the notebook's.
+    key = f"check.{name.split('[')[0]}"  # a parametrized check shares its function's title
+    if not name.startswith("test_") or not catalog.has(key):
+        return name
+    return f"{catalog.text(key)} ({name})"
+
+
 @dataclass
 class ExerciseResult:
     exercise: Exercise
@@ -95,9 +105,11 @@ class ExerciseResult:
     def advice(self) -> list[str]:
         return list(dict.fromkeys(a for t in self.tests for a in t.advice))  # each once
 
-    def feedback(self, every_problem: bool = False, named: bool = False) -> list[str]:
+    def feedback(self, every_problem: bool = False, named: bool = False,
+                 titled: bool = False) -> list[str]:
         """What a student reads under this exercise: the blocking prerequisite, the first failing
-        check's message (or every one, each after its check's name when named), and advice."""
+        check's message (or every one, each after its check's name when named, or after its
+        title with the name in brackets when titled too), and advice."""
         lines = []
         if self.blocked_by:
             lines.append(catalog.text("blocked.by", prerequisite=self.blocked_by))
@@ -115,7 +127,8 @@ class ExerciseResult:
         # The same message from several checks is shown once, after all their names
         names: dict[str, list[str]] = {}
         for test in problems:
-            names.setdefault(test.message or test.status, []).append(test.name)
+            names.setdefault(test.message or test.status, []).append(
+                check_title(test.name) if titled else test.name)
         said: set[str] = set()
         for test in problems if every_problem else problems[:1]:
             message = test.message or test.status

@@ -2,6 +2,7 @@
 --lang, DLFS_LANG or the locale, in its own output and in the judge's feedback alike."""
 from __future__ import annotations
 
+import ast
 import contextlib
 import json
 import os
@@ -272,3 +273,30 @@ def test_no_wrapped_japanese_line_is_too_wide_or_starts_with_punctuation():
                 # Closing punctuation may hang one character (two columns) over.
                 assert catalog.columns(line) <= 96 or " " not in line.strip(), (key, line)
                 assert not line.startswith(("、", "。")), (key, line)
+
+
+def _check_names() -> set[str]:
+    """Every check's function name in the public and hidden suites, read from the source (the
+    judge's suites are never imported here)."""
+    grader = CATALOG.parent
+    return {node.name for folder in ("suites", "hidden")
+            for path in (grader / folder).rglob("test_*.py")
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.name.startswith("test_")}
+
+
+def test_every_check_has_a_title_in_every_language():
+    names = _check_names()
+    assert len(names) > 50  # the suites were found
+    for lang in catalog.LANGUAGES:
+        titles = catalog.load(lang)
+        assert not [n for n in sorted(names) if not titles.get(f"check.{n}")], lang
+    # No title is left for a check that is gone, and none is its raw name
+    stale = [k for k in catalog.load("en") if k.startswith("check.test_")
+             and k[6:] not in names]
+    assert not stale
+    assert not [n for n in names if catalog.load("ja")[f"check.{n}"] == n]
+    # The page puts the check's name after its title in brackets: a title holds none
+    assert not [(lang, n) for lang in catalog.LANGUAGES for n in names
+                if re.search(r"[()（）]", catalog.load(lang)[f"check.{n}"])]

@@ -1,6 +1,7 @@
 """`grade run --format html`: one self-contained page, opened in a real headless Chromium."""
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from matplotlib import image
 
-from grader import manifest
+from grader import catalog, manifest
 from grader.cli import main
 
 from submissions import patched_submission
@@ -141,3 +142,22 @@ def test_the_page_of_a_submission_sending_escapes_and_overrides_renders_them_as_
     assert r"\x1b[2J" in dom.stdout and r"\u202e" in dom.stdout and "日本語" in dom.stdout
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]",
                          dom.stdout), "a control or override reached the page raw"
+
+
+def test_in_japanese_a_failing_check_is_named_by_its_japanese_title_then_its_name(tmp_path):
+    target = patched_submission(tmp_path, {"ch03/softmax.py": WRONG_SOFTMAX})
+    page = tmp_path / "report.html"
+    try:
+        done = CliRunner().invoke(main, ["--lang", "ja", "run", "softmax", "--target",
+                                         str(target), "--format", "html", "--output", str(page)])
+        title = catalog.text("check.test_softmax_large_values_do_not_overflow")
+    finally:
+        catalog.choose(None)
+    assert done.exit_code == 0, done.output
+    text = page.read_text(encoding="utf-8")
+    # Japanese, not the English title (whatever the environment's language)
+    assert re.search("[\u3040-\u30ff]", title) and title != catalog.load("en")[
+        "check.test_softmax_large_values_do_not_overflow"]
+    assert html.escape(f"{title} (test_softmax_large_values_do_not_overflow)") in text
+    # Every check the page names comes after its title: none is left as a bare pytest name
+    assert not re.search(r"<p>test_|, test_", text), text

@@ -40,7 +40,9 @@ def _e(text: object) -> str:
 
 
 def _details(result: ExerciseResult) -> str:
-    lines = [f"<p>{_e(line)}</p>" for line in result.feedback(every_problem=True, named=True)]
+    # Each check by its title in the report's language, its pytest name after it
+    feedback = result.feedback(every_problem=True, named=True, titled=True)
+    lines = [f"<p>{_e(line)}</p>" for line in feedback]
     lines += [f"<p>{_e(line)}</p>" for line in capstone_lines(result)]
     if result.status != "passed" and catalog.has(f"hint.{result.id}"):
         hint = catalog.text("html.hint", hint=catalog.text(f"hint.{result.id}"),
