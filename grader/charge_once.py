@@ -125,7 +125,10 @@ def _apply(result: ExerciseResult, rerun: ExerciseResult | None,
            prerequisites: tuple[str, ...]) -> None:
     if rerun is None:
         return
-    passed_then = {t.nodeid for t in rerun.tests if t.status == "passed"}
+    # A check that passed in the rerun without running any of this exercise's own code graded
+    # only the reference: it earns nothing back.
+    passed_then = {t.nodeid for t in rerun.tests
+                   if t.status == "passed" and t.calls_into(result.exercise)}
     eligible = _rerun_tests(result, prerequisites)
     before = result.score
     for test in result.tests:

@@ -107,8 +107,8 @@ def _charge_once(results: dict[str, ExerciseResult], options: RunOptions,
     scratch = Path(tempfile.mkdtemp(prefix="dlfs-charge-once-"))
     try:
         charge_once.rescore(results, options.target, options.reference, scratch,
-                            lambda exercises, folder: _run(exercises,
-                                                           replace(options, target=folder)),
+                            lambda exercises, folder: _run(exercises, replace(
+                                options, target=folder, record_called=True)),
                             chosen=[e.id for e in chosen])
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -34,7 +34,8 @@ class TestResult:
     hidden: bool = False
     output: str = ""  # what the student's code printed during the check (its end)
     key: str = ""  # the catalog key of its message, when a check named a mistake
-    called: list[str] = field(default_factory=list)  # "module.py:qualname" it ran, if failing
+    called: list[str] = field(default_factory=list)  # "module.py:qualname" it ran (if failing,
+    # or in a charge-once rerun)
     seconds: float = 0.0  # how long the judge spent on it (JUnit's time)
     rescored: bool = False  # failed, but passed with its failing prerequisites' reference
 

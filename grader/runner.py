@@ -55,6 +55,8 @@ class RunOptions:
     sandbox: str = "auto"  # auto, bwrap, uid, landlock or none
     # The reference solutions, for the charge-once rerun (grader/charge_once.py); None: no rerun
     reference: Path | None = None
+    # Every check says which student code it ran, passed or not (the charge-once rerun needs it)
+    record_called: bool = False
     # Filled in by each run: what confined its worker (the results' sandbox_layers)
     layers: list[str] = field(default_factory=list)
 
@@ -131,7 +133,8 @@ def _run_judge(suites: list[str], exercises: list[str], options: RunOptions) -> 
     settings = {"target": str(options.target.resolve()), "sandbox": mode,
                 "timeout": options.timeout, "total_timeout": options.total_timeout,
                 "exercises": exercises,
-                "verbose": options.verbose, "progress_fd": progress_write}
+                "verbose": options.verbose, "progress_fd": progress_write,
+                "record_called": options.record_called}
     # 0711: a worker of a uid of its own goes through to its run folder inside (client.py
     # run_folder), and may open nothing else here: every file is 0600.
     os.chmod(private, 0o711)

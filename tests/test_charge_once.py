@@ -181,3 +181,27 @@ def test_no_rerun_for_an_exercise_without_code_of_its_own_left():
         if exercise.module and exercise.prerequisites:
             placed = tuple(p.id for p in prerequisites(exercise))
             assert own_code_remains(exercise, placed), exercise.id
+
+
+def test_a_rerun_check_that_ran_none_of_the_exercises_own_code_earns_nothing():
+    # Scored from what the rerun's checks ran: one that reached only the placed reference of
+    # the prerequisite passed on the reference alone, and stays charged; one that ran the
+    # student's own method beside it is given back.
+    from grader.charge_once import _apply
+    from grader.results import ExerciseResult, TestResult
+    net, prerequisite = manifest.BY_ID["two_layer_net"], "numerical_gradient"
+    module = net.module
+    first = [TestResult(f"suites/t.py::{name}", net.id, 1, "failed",
+                        called=[f"{module}:TwoLayerNet.numerical_gradient",
+                                f"{manifest.BY_ID[prerequisite].module}:numerical_gradient"])
+             for name in ("only_reference", "own_code")]
+    result = ExerciseResult(net, "blocked", 0.0, first, blocked_by=prerequisite)
+    rerun = ExerciseResult(net, "passed", net.points, [
+        TestResult("suites/t.py::only_reference", net.id, 1, "passed",
+                   called=[f"{manifest.BY_ID[prerequisite].module}:numerical_gradient"]),
+        TestResult("suites/t.py::own_code", net.id, 1, "passed",
+                   called=[f"{module}:TwoLayerNet.numerical_gradient"])])
+    _apply(result, rerun, (prerequisite,))
+    assert {t.name: t.rescored for t in result.tests} == {"only_reference": False,
+                                                          "own_code": True}
+    assert result.charged_once["points"] == net.points / 2

@@ -268,7 +268,8 @@ def _grade(item, call, report) -> None:
         grade["advice"] = suite.take_advice()
         grade["records"] = suite.take_records()
         if _Judge.session is not None:
-            grade["called"] = _called(_Judge.session) if grade["status"] != "passed" else []
+            wanted = grade["status"] != "passed" or _Judge.settings.get("record_called")
+            grade["called"] = _called(_Judge.session) if wanted else []
             grade["advice"] += _deprecation_advice(_Judge.session)
             _Judge.session.finish()
             _Judge.session = None
