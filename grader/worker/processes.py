@@ -35,16 +35,7 @@ def children(of: int | None = None) -> set[int]:
 
 def descendants(of: int) -> set[int]:
     """Every process under `of`, however deep."""
-    by_parent: dict[int, list[int]] = {}
-    for pid, parent in parents().items():
-        by_parent.setdefault(parent, []).append(pid)
-    found, stack = set(), [of]
-    while stack:
-        for child in by_parent.get(stack.pop(), []):
-            if child not in found:
-                found.add(child)
-                stack.append(child)
-    return found
+    return _under(_table(), of)
 
 
 def _table() -> dict[int, tuple[int, str, int]]:
