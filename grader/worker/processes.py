@@ -33,11 +33,6 @@ def children(of: int | None = None) -> set[int]:
     return {pid for pid, parent in parents().items() if parent == of}
 
 
-def descendants(of: int) -> set[int]:
-    """Every process under `of`, however deep."""
-    return _under(_table(), of)
-
-
 def _table() -> dict[int, tuple[int, str, int]]:
     """Every visible process: {pid: (ppid, state, start time)}, read in one pass of /proc."""
     found = {}
