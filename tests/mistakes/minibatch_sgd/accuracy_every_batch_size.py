@@ -1,5 +1,5 @@
 """module: ch04/train.py
-expect: an epoch is 10 iterations
+expect: iter_per_epoch is 10
 """
 def train(network, x_train, t_train, x_test, t_test, iters_num=10000, batch_size=100,
           learning_rate=0.1, seed=None):
