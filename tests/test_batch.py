@@ -21,7 +21,7 @@ from grader import manifest
 from grader.instructor.batch import (MAX_UNZIPPED_BYTES, Batch, SubmissionError, extract_zip,
                           find_exercises)
 from grader.cli import KIT_ROOT, main
-from grader.judge.sandbox import bwrap_problem
+from grader.judge.sandbox import bwrap_problem, uids_problem
 
 IDS = [e.id for e in manifest.EXERCISES if e.id != manifest.CAPSTONE]
 POINTS = {e.id: e.points for e in manifest.EXERCISES}
@@ -256,8 +256,12 @@ def test_an_empty_zip_costs_only_its_row(tmp_path):
 
 
 @pytest.mark.slow  # waits out the daemon it starts
-@pytest.mark.skipif(bwrap_problem() is not None, reason=f"needs bubblewrap: {bwrap_problem()}")
-def test_a_daemon_in_one_submission_touches_neither_the_others_nor_the_gradebook(tmp_path):
+@pytest.mark.parametrize("mode", [
+    pytest.param("bwrap", marks=pytest.mark.skipif(bwrap_problem() is not None,
+                                                   reason=f"needs bubblewrap: {bwrap_problem()}")),
+    pytest.param("uid", marks=pytest.mark.skipif(uids_problem() is not None,
+                                                 reason=f"needs root: {uids_problem()}"))])
+def test_a_daemon_in_one_submission_touches_neither_the_others_nor_the_gradebook(tmp_path, mode):
     folder = tmp_path / "submissions"
     shutil.copytree(KIT_ROOT / "solutions", folder / "victim", ignore=IGNORE)
     shutil.copytree(KIT_ROOT / "solutions", folder / "attacker", ignore=IGNORE)
@@ -268,7 +272,7 @@ def test_a_daemon_in_one_submission_touches_neither_the_others_nor_the_gradebook
     victim = {p: p.read_bytes() for p in (folder / "victim").rglob("*.py")}
     grades = tmp_path / "grades.csv"
     result = CliRunner().invoke(main, ["batch", str(folder), "softmax", "sigmoid", "--jobs", "2",
-                                       "--sandbox", "bwrap", "--csv", str(grades)])
+                                       "--sandbox", mode, "--csv", str(grades)])
     assert result.exit_code == 0, result.output
     written = grades.read_bytes()
     time.sleep(3)  # the daemon would strike 1.5 s after it started
