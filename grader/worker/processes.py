@@ -50,11 +50,11 @@ def _table() -> dict[int, tuple[int, str, int]]:
     return found
 
 
-def _under(table: dict[int, tuple[int, str, int]], root: int) -> set[int]:
+def _under(table: dict[int, tuple[int, str, int]], *roots: int) -> set[int]:
     by_parent: dict[int, list[int]] = {}
     for pid, (parent, _, _) in table.items():
         by_parent.setdefault(parent, []).append(pid)
-    found, stack = set(), [root]
+    found, stack = set(), list(roots)
     while stack:
         for child in by_parent.get(stack.pop(), []):
             if child not in found:
@@ -109,7 +109,10 @@ def kill_tree(root: int, include_root: bool = True,
         table, grown = {}, True
         while grown:
             table = _table()
-            members = _under(table, root) | ({root} if include_root and root in table else set())
+            # From the frozen ones too: a scan that could not read a process's own stat still
+            # finds its children through it, never losing them when it dies.
+            members = _under(table, root, *frozen) | (
+                {root} if include_root and root in table else set())
             # Killed processes leave root's tree as their parents die: they come back to us if
             # we are their subreaper (ours to reap), and until they are zombies they are still
             # dying, which we wait for, so that on return they are gone.
