@@ -117,20 +117,25 @@ def test_a_judge_killed_mid_run_leaves_no_scratch_folder(mode, tmp_path):
     assert grade.returncode in (0, 1, 2)  # a killed judge is the kit's own trouble: any verdict
 
 
-SIGNALS_GRADE = '''
+SIGNALS = '''
 def softmax(a):
-    # Unconfined, the same user's: signal grade itself (found by its command line).
-    import os, signal
+    # Unconfined, the same user's: a signal to an ancestor found by its command line (grade
+    # itself, or the judge).
+    import os, signal, time
     pid = os.getppid()
     while pid > 1:
         with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            if b"grader.cli" in cmdline.read():
+            if MARKER in cmdline.read():
                 os.kill(pid, signal.SIGNUMBER)
                 break
         with open(f"/proc/{pid}/stat") as stat:
             pid = int(stat.read().rsplit(")", 1)[1].split()[1])
-    return np.zeros_like(np.asarray(a, dtype=float))
+    AFTERWARDS
 '''
+SIGNALS_GRADE = SIGNALS.replace("MARKER", 'b"grader.cli"').replace(
+    "AFTERWARDS", "return np.zeros_like(np.asarray(a, dtype=float))")
+SIGNALS_JUDGE = SIGNALS.replace("MARKER", 'b"grader.judge.early"').replace(
+    "AFTERWARDS", "time.sleep(120)")
 
 
 @pytest.mark.parametrize("name, status", [("SIGINT", 1), ("SIGTERM", 128 + signal.SIGTERM)])
@@ -152,20 +157,6 @@ def test_unconfined_a_signal_to_grade_ends_it_as_interrupted_never_as_a_kit_erro
     assert not set(worker_processes()) - running, "a worker outlived the interrupted grade"
 
 
-SIGNALS_JUDGE = '''
-def softmax(a):
-    # Unconfined, the same user's: SIGKILL or SIGSTOP to the judge (found by its command line).
-    import os, signal, time
-    pid = os.getppid()
-    while pid > 1:
-        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            if b"grader.judge.early" in cmdline.read():
-                os.kill(pid, signal.SIGNUMBER)
-                break
-        with open(f"/proc/{pid}/stat") as stat:
-            pid = int(stat.read().rsplit(")", 1)[1].split()[1])
-    time.sleep(120)
-'''
 
 
 @pytest.mark.parametrize("name", ["SIGKILL", "SIGSTOP"])
