@@ -74,8 +74,8 @@ def warnings(last: dict) -> list[str]:
     """The score of the last run (or that none was saved), then the exercises not yet done."""
     if not isinstance(last.get("exercises"), list):
         return [catalog.text("submit.no_run")]
-    lines = [catalog.text("submit.score", score=round(last.get("score", 0), 2),
-                          max_score=last.get("max_score", 0))]
+    lines = [catalog.text("submit.score", score=f"{last.get('score', 0):g}",
+                          max_score=f"{last.get('max_score', 0):g}")]
     statuses = {e.get("id"): e.get("status") for e in last["exercises"]}
     ids = [e.id for e in manifest.EXERCISES]
     not_run = [i for i in ids if i not in statuses]
