@@ -91,7 +91,8 @@ def warnings(last: dict) -> list[str]:
 
 def pack(exercises: Path, archive: Path, about: dict | None = None) -> list[str]:
     """Write archive with every .py file under exercises/ (no caches, hidden files or links),
-    and `about` (see record()) as submission.json when given; the paths it holds under exercises/."""
+    and `about` (see record()) as submission.json when given; the paths it holds, each under
+    exercises/."""
     if not all((exercises / module).is_file() for module in manifest.modules()):
         missing = [m for m in manifest.modules() if not (exercises / m).is_file()]
         raise SubmitError(catalog.text("submit.missing", folder=exercises, module=missing[0]))

@@ -194,3 +194,14 @@ def test_canvas_download_names_match_by_canvas_user_id(tmp_path):
     rows = read_csv(output)
     assert {r[1]: r[5] for r in rows[2:]} == {"101": "7", "103": "3"}
     assert [n.student for n in notes] == ["田中 太郎 <tanaka>"]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_a_plain_roster_may_be_separated_by_commas_semicolons_or_tabs(tmp_path, delimiter):
+    roster = tmp_path / "roster.csv"
+    with open(roster, "w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream, delimiter=delimiter).writerows(
+            [["Student ID", "E-mail", "Name"], ["S9", "kim@example.edu", "Kim, Lee"]])
+    output, grades, notes = export([_entry("Lee Kim", 4.0)], "moodle", roster, tmp_path / "m.csv")
+    assert read_csv(output) == [["Email address", "ID number", "dlfs-kit"],
+                                ["kim@example.edu", "S9", "4"]] and notes == []
