@@ -139,6 +139,11 @@ def test_rows_are_named_by_the_manifest_only_for_generic_zip_names(tmp_path):
              _zip(tmp_path / "submission.zip", b"not json")]
     names, notes = _names(paths)
     assert names == ["佐藤花子", "alice", "submission"] and notes == {}
+    (tmp_path / "佐藤花子").mkdir()  # a folder of the name the zip claims
+    names, notes = _names([paths[0], tmp_path / "佐藤花子"])
+    assert names == ["佐藤花子 (submission (3).zip)", "佐藤花子"]
+    assert notes == {name: ["2 submissions say they are 佐藤花子: submission (3).zip, 佐藤花子"]
+                     for name in names}
 
 
 @pytest.fixture
@@ -155,9 +160,10 @@ def one_name_twice(tmp_path):
 
 
 def test_a_batch_notes_two_generic_zips_that_claim_one_name(one_name_twice, tmp_path):
-    grades = tmp_path / "grades.csv"
+    grades, full = tmp_path / "grades.csv", tmp_path / "grades.json"
     result = CliRunner().invoke(main, ["batch", str(one_name_twice), "step_function",
-                                       "--csv", str(grades), "--sandbox", "none"])
+                                       "--csv", str(grades), "--json", str(full),
+                                       "--sandbox", "none"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(grades.read_text(encoding="utf-8-sig"))))
     assert [r["submission"] for r in rows] == ["田中太郎 (submission (2).zip)",
@@ -166,3 +172,5 @@ def test_a_batch_notes_two_generic_zips_that_claim_one_name(one_name_twice, tmp_
         assert row["status"] == "ok"
         assert row["notes"] == ("2 submissions say they are 田中太郎: submission (2).zip, "
                                 "submission.zip")
+    assert [row["notes"] for row in json.loads(full.read_text())] == [
+        [rows[0]["notes"]], [rows[0]["notes"]]]
