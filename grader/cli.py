@@ -272,7 +272,7 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
               help="The LMS's CSV (default: grades-canvas.csv or grades-moodle.csv); its notes "
                    "go beside it, in NAME-notes.csv.")
 def gradebook(results, csv_path, json_path, allow_mixed, lms, roster, assignment, output):
-    """Merge `grade run --format json` results files into one gradebook CSV."""
+    """Merge `grade run --format json` results files into one gradebook CSV, or an LMS's."""
     from .instructor.gradebook import merge
     if csv_path is None and lms is None:
         raise click.UsageError("give --csv FILE, --lms canvas|moodle or both: where the grades go")
