@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from grader import manifest
 from grader.cli import main
 from grader.instructor.gradebook import Entry
 from grader.instructor.lms import CANVAS_COLUMNS, export, match, read_roster
@@ -205,3 +208,38 @@ def test_a_plain_roster_may_be_separated_by_commas_semicolons_or_tabs(tmp_path, 
     output, grades, notes = export([_entry("Lee Kim", 4.0)], "moodle", roster, tmp_path / "m.csv")
     assert read_csv(output) == [["Email address", "ID number", "dlfs-kit"],
                                 ["kim@example.edu", "S9", "4"]] and notes == []
+
+
+def test_a_batch_writes_the_lms_csv_naming_a_generic_zip_from_its_manifest(tmp_path):
+    """The whole way: `grade submit --name` zips, `grade batch --lms` grades and imports."""
+    folder = tmp_path / "submissions"
+    shutil.copytree(SOLUTIONS, folder / "alice" / "exercises",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    with zipfile.ZipFile(folder / "submission (4).zip", "w") as bundle:
+        for path in sorted(EXERCISES.rglob("*.py")):
+            if "__pycache__" not in path.parts:
+                bundle.write(path, f"exercises/{path.relative_to(EXERCISES).as_posix()}")
+        bundle.writestr("submission.json", json.dumps({"name": "田中太郎"}))
+    roster = tmp_path / "canvas.csv"
+    roster.write_text(CANVAS_EXPORT, encoding="utf-8")
+    output = tmp_path / "canvas-import.csv"
+    result = CliRunner().invoke(main, ["batch", str(folder), "step_function", "--sandbox",
+                                       "none", "--lms", "canvas", "--roster", str(roster),
+                                       "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    rows = read_csv(output)
+    points = manifest.BY_ID["step_function"].points
+    assert rows[1][5] == f"{points:g}"
+    assert {r[0]: r[5] for r in rows[2:]} == {"Smith, Alice": f"{points:g}", "田中 太郎": "0"}
+    assert "no submission: Nobody, Ned <ned>" in result.stderr
+
+
+def test_a_batch_refuses_a_bad_roster_before_grading_anything(tmp_path):
+    folder = tmp_path / "submissions"
+    shutil.copytree(SOLUTIONS, folder / "alice", ignore=shutil.ignore_patterns("__pycache__"))
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name\nAlice\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(folder), "--csv", str(tmp_path / "g.csv"),
+                                       "--lms", "moodle", "--roster", str(roster)])
+    assert result.exit_code == 1 and "Email address" in result.output
+    assert not (tmp_path / "g.csv").exists() and "graded" not in result.output

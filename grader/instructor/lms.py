@@ -184,6 +184,13 @@ def _require(roster: Roster, lms: str, path: Path) -> None:
                           "with the students enrolled")
 
 
+def check_roster(path: Path, lms: str) -> Roster:
+    """The roster, if it can say who is who for lms; else RosterError."""
+    roster = read_roster(path)
+    _require(roster, lms, path)
+    return roster
+
+
 def match(entries: list[Entry], roster: Roster) -> tuple[dict[int, Entry], list[Note]]:
     """Each roster row's submission (by the row's index), and the notes on what did not match."""
     notes: list[Note] = []
@@ -260,8 +267,7 @@ def export(entries: list[Entry], lms: str, roster_path: Path, output: Path | Non
            assignment: str = DEFAULT_ASSIGNMENT,
            say: Callable[[str], None] = lambda line: None) -> tuple[Path, int, list[Note]]:
     """Write the grades CSV for lms (and its notes beside it); the path, grades, notes."""
-    roster = read_roster(roster_path)
-    _require(roster, lms, roster_path)
+    roster = check_roster(roster_path, lms)
     output = Path(output or f"grades-{lms}.csv")
     matched, notes = match(entries, roster)
     maxima = {_number(e.results["max_score"]) for e in matched.values() if not e.error}
