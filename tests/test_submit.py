@@ -174,3 +174,19 @@ def test_a_batch_notes_two_generic_zips_that_claim_one_name(one_name_twice, tmp_
                                 "submission.zip")
     assert [row["notes"] for row in json.loads(full.read_text())] == [
         [rows[0]["notes"]], [rows[0]["notes"]]]
+
+
+def test_gradescope_finds_the_exercises_beside_the_manifest(tmp_path):
+    from grader.instructor.autograder import arrange
+    from grader.submit import pack
+    upload = tmp_path / "upload"
+    upload.mkdir()
+    pack(EXERCISES, upload / "submission-田中太郎.zip", {"name": "田中太郎"})
+    found = arrange(upload, tmp_path / "scratch")  # the zip as uploaded
+    assert (found / "ch03" / "softmax.py").read_text() == \
+        (EXERCISES / "ch03" / "softmax.py").read_text()
+    unpacked = tmp_path / "unpacked"  # as Gradescope may unpack it itself
+    with zipfile.ZipFile(upload / "submission-田中太郎.zip") as bundle:
+        bundle.extractall(unpacked)
+    assert (unpacked / MANIFEST).is_file()
+    assert arrange(unpacked, tmp_path / "scratch2") == unpacked / "exercises"
