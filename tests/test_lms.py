@@ -188,6 +188,15 @@ def test_a_submission_that_could_not_be_graded_gets_a_blank_grade_and_a_note(tmp
                                                         "timed out; grade left blank")]
 
 
+def test_moodle_download_names_match_by_the_full_name_in_them(tmp_path):
+    roster = tmp_path / "moodle.csv"
+    roster.write_text(MOODLE_EXPORT, encoding="utf-8")
+    output, grades, notes = export(
+        [_entry("Alice Smith_4242_assignsubmission_file_submission-Alice", 6.0)], "moodle",
+        roster, tmp_path / "m.csv")
+    assert read_csv(output)[1] == ["alice@example.edu", "S001", "6"] and grades == 1
+
+
 def test_canvas_download_names_match_by_canvas_user_id(tmp_path):
     roster = tmp_path / "canvas.csv"
     roster.write_text(CANVAS_EXPORT, encoding="utf-8")

@@ -139,6 +139,9 @@ def test_rows_are_named_by_the_manifest_only_for_generic_zip_names(tmp_path):
              _zip(tmp_path / "submission.zip", b"not json")]
     names, notes = _names(paths)
     assert names == ["佐藤花子", "alice", "submission"] and notes == {}
+    own = [_zip(tmp_path / "submission-田中太郎.zip", json.dumps({"name": "田中太郎"}).encode()),
+           _zip(tmp_path / "submission-Ann Ito.zip", json.dumps({"name": "Bob"}).encode())]
+    assert _names(own) == (["田中太郎", "submission-Ann Ito"], {})  # Bob is not Ann Ito
     (tmp_path / "佐藤花子").mkdir()  # a folder of the name the zip claims
     names, notes = _names([paths[0], tmp_path / "佐藤花子"])
     assert names == ["佐藤花子 (submission (3).zip)", "佐藤花子"]

@@ -31,6 +31,7 @@ from ..reporters.safe_text import visible
 # One extraction for `grade batch` and the Gradescope upload (autograder.py imports it here).
 from .unzip import MAX_UNZIPPED_BYTES, SubmissionError, extract_zip  # noqa: F401
 from .unzip import submitted_name
+from ..submit import safe_file_name
 
 CHAPTERS = ("ch03", "ch04")
 
@@ -43,16 +44,29 @@ def find_submissions(folder: Path) -> list[Path]:
 
 # A zip's name that says nothing of whose it is: submission.zip, submission (3).zip, ...
 GENERIC_ZIP = re.compile(r"submission(\s*\(\d+\)|[-_ ]?\d+)?", re.IGNORECASE)
+NAMED_ZIP = "submission-"  # + the name made safe: what `grade submit --name` writes
+
+
+def _claim(path: Path) -> str | None:
+    """The name a zip's submission.json gives, when its file name is generic or is the one
+    `grade submit --name` made of that name."""
+    stem = path.stem.strip()
+    generic = GENERIC_ZIP.fullmatch(stem)
+    if path.suffix.lower() != ".zip" or not (generic or stem.lower().startswith(NAMED_ZIP)):
+        return None
+    name = submitted_name(path)
+    if name and (generic or safe_file_name(name) == stem[len(NAMED_ZIP):]):
+        return name
+    return None
 
 
 def _names(submissions: list[Path]) -> tuple[list[str], dict[str, list[str]]]:
     """Each submission's row name, and the notes of rows whose name was in doubt. A zip named
-    generically is named by its submission.json (`grade submit --name`) when it has one; when
-    that name is another row's too, each such zip's row is "name (file)" with a note."""
+    generically (or submission-<name>.zip) is named by its submission.json when it has one;
+    when that name is another row's too, each such zip's row is "name (file)" with a note."""
     stems = [p.stem if p.suffix.lower() == ".zip" else p.name for p in submissions]
     names = [s if stems.count(s) == 1 else p.name for s, p in zip(stems, submissions)]
-    claimed = {i: submitted_name(p) for i, p in enumerate(submissions)
-               if p.suffix.lower() == ".zip" and GENERIC_ZIP.fullmatch(p.stem.strip())}
+    claimed = {i: _claim(p) for i, p in enumerate(submissions)}
     claimed = {i: name for i, name in claimed.items() if name}
     named = [claimed.get(i, n) for i, n in enumerate(names)]
     notes: dict[int, list[str]] = {}

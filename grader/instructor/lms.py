@@ -50,6 +50,8 @@ ROSTER_COLUMNS = {
 }
 # The file names Canvas gives a downloaded submission: sortablename[_late]_userid_submissionid_...
 CANVAS_DOWNLOAD = re.compile(r"^[^_]+(?:_late)?_(\d+)_\d+(?:_|$)")
+# and Moodle's "Download all submissions": Full Name_participantid_assignsubmission_file_...
+MOODLE_DOWNLOAD = re.compile(r"^(.+?)_\d+_assignsubmission_[a-z]+(?:_|$)")
 
 
 class RosterError(click.ClickException):
@@ -164,6 +166,9 @@ def _submission_keys(name: str) -> set[str]:
     download = CANVAS_DOWNLOAD.match(name)
     if download:
         keys.add("canvas:" + download.group(1))
+    download = MOODLE_DOWNLOAD.match(name)
+    if download:
+        keys.add(_key(download.group(1)))
     return keys
 
 
