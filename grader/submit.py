@@ -70,17 +70,21 @@ def record(name: str | None, last: dict) -> dict:
     return data
 
 
-def warnings(last: dict) -> list[str]:
+def _status(status: str) -> str:
+    return catalog.text("status." + status) if catalog.has("status." + status) else status
+
+
+def reminders(last: dict) -> list[str]:
     """The score of the last run (or that none was saved), then the exercises not yet done."""
     if not isinstance(last.get("exercises"), list):
         return [catalog.text("submit.no_run")]
-    lines = [catalog.text("submit.score", score=f"{last.get('score', 0):g}",
-                          max_score=f"{last.get('max_score', 0):g}")]
-    statuses = {e.get("id"): e.get("status") for e in last["exercises"]}
+    lines = [catalog.text("submit.score", score=f"{last.get('score') or 0:g}",
+                          max_score=f"{last.get('max_score') or 0:g}")]
+    statuses = {e.get("id"): str(e.get("status")) for e in last["exercises"]}
     ids = [e.id for e in manifest.EXERCISES]
     not_run = [i for i in ids if i not in statuses]
     not_started = [i for i in ids if statuses.get(i) == "not_started"]
-    failing = [f"{i} ({catalog.text('status.' + statuses[i])})" for i in ids
+    failing = [f"{i} ({_status(statuses[i])})" for i in ids
                if statuses.get(i) not in (None, "passed", "not_started")]
     for key, items in (("submit.not_started", not_started), ("submit.failing", failing),
                        ("submit.not_run", not_run)):
@@ -126,4 +130,4 @@ def hand_in(folder: Path, output: Path | None, name: str | None, last: dict) -> 
         lines.append(catalog.text("submit.unsafe_name", name=name, output=archive))
     else:
         lines.append(catalog.text("submit.named", name=name, manifest=MANIFEST))
-    return lines + warnings(last)
+    return lines + reminders(last)

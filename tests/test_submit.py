@@ -97,6 +97,15 @@ def test_submit_without_a_name_keeps_writing_submission_zip(tmp_path, no_git_nam
         assert json.loads(bundle.read(MANIFEST))["name"] is None
 
 
+def test_a_name_with_nothing_usable_in_a_file_name_still_names_the_zip_inside(tmp_path,
+                                                                             no_git_name):
+    target = copy_exercises(tmp_path)
+    result, folder = submit(tmp_path, "--target", target, "--name", "///")
+    assert result.exit_code == 0 and "leaves nothing usable" in result.output, result.output
+    with zipfile.ZipFile(folder / "submission.zip") as bundle:
+        assert json.loads(bundle.read(MANIFEST))["name"] == "///"
+
+
 @pytest.mark.parametrize("name, safe", [
     ("田中太郎", "田中太郎"),
     ("Ann Ito", "Ann Ito"),
@@ -193,3 +202,14 @@ def test_gradescope_finds_the_exercises_beside_the_manifest(tmp_path):
         bundle.extractall(unpacked)
     assert (unpacked / MANIFEST).is_file()
     assert arrange(unpacked, tmp_path / "scratch2") == unpacked / "exercises"
+
+
+def test_submit_warns_of_failing_exercises_in_the_book_order():
+    from grader.submit import reminders
+    last = {"score": 3.5, "max_score": 10, "exercises": [
+        {"id": "softmax", "status": "failed"}, {"id": "sigmoid", "status": "passed"},
+        {"id": "step_function", "status": "from_a_newer_kit"}]}
+    lines = reminders(last)
+    assert lines[0] == "your last `grade` run scored 3.5 of 10 points"
+    assert "warning: not passing yet: step_function (from_a_newer_kit), softmax (failed)" in lines
+    assert not any("not started" in line for line in lines)

@@ -19,6 +19,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from .. import catalog
+from ..submit import MANIFEST  # what `grade submit` puts at the zip's top
 
 MAX_UNZIPPED_BYTES = 50 * 2**20
 MAX_MEMBERS = 2000  # files and folders, listed or implied by a path
@@ -110,7 +111,6 @@ def extract_zip(archive: Path, destination: Path, seconds: float = EXTRACT_SECON
         raise SubmissionError(catalog.text("zip.unreadable", error=error)) from None
 
 
-MANIFEST = "submission.json"  # what `grade submit --name` puts at the zip's top
 MAX_MANIFEST_BYTES = 64 * 1024
 MAX_NAME_CHARS = 200
 
