@@ -213,6 +213,42 @@ def release(out_dir, no_verify_venv, gradescope_zip, hidden_visibility, github_c
                    "autograder's zip file")
 
 
+def lms_options(command):
+    """--lms, --roster, --assignment, --output: the grades also as the CSV an LMS imports."""
+    for option in reversed([
+        click.option("--lms", type=click.Choice(["canvas", "moodle"]),
+                     help="Also write the totals as the CSV this LMS imports (needs --roster)."),
+        click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Who each submission is: the LMS's gradebook export, or a CSV with a "
+                          "submission column (docs/instructors.md lists the columns read)."),
+        click.option("--assignment", default="dlfs-kit", show_default=True,
+                     help="The LMS's name of the assignment column."),
+        click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+                     help="The LMS's CSV (default: grades-canvas.csv or grades-moodle.csv); its "
+                          "notes go beside it, in NAME-notes.csv."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _check_lms(lms, roster) -> None:
+    """Refuse a missing or unusable roster before grading or merging anything."""
+    if (lms is None) != (roster is None):
+        raise click.UsageError("--lms and --roster go together: the LMS, and who is who in it")
+    if lms is not None:
+        from .instructor.lms import check_roster
+        check_roster(roster, lms)
+
+
+def _to_lms(entries, lms, roster, assignment, output) -> None:
+    if lms is None:
+        return
+    from .instructor.lms import export, notes_path
+    path, grades, notes = export(entries, lms, roster, output, assignment,
+                                 say=lambda line: click.echo(visible(line), err=True))
+    click.echo(f"{lms}: {grades} grades in {path}; {len(notes)} notes in {notes_path(path)}")
+
+
 @main.command()
 @click.argument("submissions", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("ids", nargs=-1, callback=_exercise_ids)
@@ -231,12 +267,15 @@ def release(out_dir, no_verify_venv, gradescope_zip, hidden_visibility, github_c
                    "prerequisite with that prerequisite's reference in place (the instructor's "
                    "copy only). Off by default, as in every other path.")
 @SANDBOX_OPTION
+@lms_options
 def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeout, charge_once,
-          sandbox):
+          sandbox, lms, roster, assignment, output):
     """Grade every sub-folder and .zip of SUBMISSIONS (all exercises, or the IDS named)."""
     from .instructor.batch import run_batch
-    if csv_path is None and json_path is None:
-        raise click.UsageError("give --csv FILE, --json FILE or both: where the grades go")
+    if csv_path is None and json_path is None and lms is None:
+        raise click.UsageError("give --csv FILE, --json FILE, --lms canvas|moodle or several: "
+                               "where the grades go")
+    _check_lms(lms, roster)
     try:
         mode = commands.confinement(sandbox, hidden, batch=True)
         if charge_once:
@@ -249,38 +288,45 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
     failed = [e.submission for e in entries if e.error]
     click.echo(visible(f"graded {len(entries) - len(failed)} of {len(entries)} submissions"
                        + (f"; not graded: {', '.join(failed)}" if failed else "")))
+    _to_lms(entries, lms, roster, assignment, output)
 
 
 @main.command()
 @click.argument("results", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
-              required=True, help="Write the gradebook CSV here: a row per results file.")
+              help="Write the gradebook CSV here: a row per results file.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write all the results in one file, as `grade batch --json` does.")
 @click.option("--allow-mixed", is_flag=True,
               help="Merge results graded against different exercise manifests (kit versions) "
                    "or with different settings (--charge-once, --hidden, --skip-final).")
-def gradebook(results, csv_path, json_path, allow_mixed):
-    """Merge `grade run --format json` results files into one gradebook CSV."""
+@lms_options
+def gradebook(results, csv_path, json_path, allow_mixed, lms, roster, assignment, output):
+    """Merge `grade run --format json` results files into one gradebook CSV, or an LMS's."""
     from .instructor.gradebook import merge
+    if csv_path is None and lms is None:
+        raise click.UsageError("give --csv FILE, --lms canvas|moodle or both: where the grades go")
+    _check_lms(lms, roster)
     entries = merge(list(results), csv_path, json_path, allow_mixed=allow_mixed)
-    click.echo(f"gradebook: {len(entries)} rows in {csv_path}")
+    if csv_path is not None:
+        click.echo(f"gradebook: {len(entries)} rows in {csv_path}")
+    _to_lms(entries, lms, roster, assignment, output)
 
 
 @main.command()
 @click.option("--target", default="exercises", show_default=True)
-@click.option("--output", default="submission.zip", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path))
-def submit(target, output):
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name")
+def submit(target, output, name):
     """Write the zip to hand in: your exercises/ folder, without caches or hidden files."""
-    from .submit import SubmitError, pack
+    from .submit import SubmitError, hand_in
     folder = KIT_ROOT / target if target == "exercises" else Path(target)
     try:
-        files = pack(folder.resolve(), output)
+        lines = hand_in(folder, output, name, commands.last_results(folder.resolve()))
     except SubmitError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(catalog.text("submit.done", output=output, count=len(files), folder=folder))
+    click.echo("\n".join(lines))
 
 
 if not INSTRUCTOR_COPY:

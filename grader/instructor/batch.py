@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -29,6 +30,8 @@ from ..reporters import write_atomically
 from ..reporters.safe_text import visible
 # One extraction for `grade batch` and the Gradescope upload (autograder.py imports it here).
 from .unzip import MAX_UNZIPPED_BYTES, SubmissionError, extract_zip  # noqa: F401
+from .unzip import submitted_name
+from ..submit import safe_file_name
 
 CHAPTERS = ("ch03", "ch04")
 
@@ -39,9 +42,44 @@ def find_submissions(folder: Path) -> list[Path]:
                    and (p.is_dir() or p.suffix.lower() == ".zip")), key=lambda p: p.name)
 
 
-def _names(submissions: list[Path]) -> list[str]:
+# A zip's name that says nothing of whose it is: submission.zip, submission (3).zip, ...
+GENERIC_ZIP = re.compile(r"submission(\s*\(\d+\)|[-_ ]?\d+)?", re.IGNORECASE)
+NAMED_ZIP = "submission-"  # + the name made safe: what `grade submit --name` writes
+
+
+def _claim(path: Path) -> str | None:
+    """The name a zip's submission.json gives, when its file name is generic or is the one
+    `grade submit --name` made of that name."""
+    stem = path.stem.strip()
+    generic = GENERIC_ZIP.fullmatch(stem)
+    if path.suffix.lower() != ".zip" or not (generic or stem.lower().startswith(NAMED_ZIP)):
+        return None
+    name = submitted_name(path)
+    if name and (generic or safe_file_name(name) == stem[len(NAMED_ZIP):]):
+        return name
+    return None
+
+
+def _names(submissions: list[Path]) -> tuple[list[str], dict[str, list[str]]]:
+    """Each submission's row name, and the notes of rows whose name was in doubt. A zip named
+    generically (or submission-<name>.zip) is named by its submission.json when it has one;
+    when that name is another row's too, each such zip's row is "name (file)" with a note."""
     stems = [p.stem if p.suffix.lower() == ".zip" else p.name for p in submissions]
-    return [s if stems.count(s) == 1 else p.name for s, p in zip(stems, submissions)]
+    names = [s if stems.count(s) == 1 else p.name for s, p in zip(stems, submissions)]
+    claimed = {i: _claim(p) for i, p in enumerate(submissions)}
+    claimed = {i: name for i, name in claimed.items() if name}
+    named = [claimed.get(i, n) for i, n in enumerate(names)]
+    notes: dict[int, list[str]] = {}
+    for name in set(claimed.values()):
+        holders = [i for i, n in enumerate(named) if n == name]
+        if len(holders) > 1:
+            files = ", ".join(submissions[i].name for i in holders)
+            for i in holders:
+                notes[i] = [f"{len(holders)} submissions say they are {name}: {files}"]
+                if i in claimed:
+                    named[i] = f"{name} ({submissions[i].name})"
+    named = [n if named.count(n) == 1 else p.name for n, p in zip(named, submissions)]
+    return named, {named[i]: lines for i, lines in notes.items()}
 
 
 def find_exercises(root: Path) -> Path:
@@ -201,7 +239,7 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
 
     `sandbox` is the mode each `grade run` uses, already checked by the caller."""
     submissions = find_submissions(Path(folder).resolve())  # `grade run` runs in kit_root
-    names = _names(submissions)
+    names, notes = _names(submissions)
     chosen = [e.id for e in manifest.select(ids) if not (skip_final and e.id == CAPSTONE)]
     scratch = Path(tempfile.mkdtemp(prefix="dlfs-batch-"))
     batch = Batch(Path(kit_root), scratch, skip_final, hidden, timeout, tuple(ids), sandbox,
@@ -216,6 +254,7 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
             try:
                 for future in as_completed(futures):
                     entry = future.result()
+                    entry.notes = notes.get(entry.submission, [])
                     entries[entry.submission] = entry
                     progress.update(entry)
             except BaseException:  # Ctrl-C: no `grade run` may outlive the batch

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +33,14 @@ class Entry:
     submission: str  # the row's name: a folder, a zip's stem, a results file's stem
     results: dict[str, Any] | None  # the `grade run --format json` results, when there are any
     error: str | None = None  # why this submission has no usable results
+    notes: list[str] = field(default_factory=list)  # about the row itself (whose it is)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"submission": self.submission, "results": self.results}
         if self.error:
             data["error"] = self.error
+        if self.notes:
+            data["notes"] = list(self.notes)
         return data
 
 
@@ -55,9 +58,10 @@ def _status(entry: Entry) -> tuple[str, str]:
     """The row's state (ok or error) and its notes: why it has no results, or each exercise
     whose checks raised or timed out."""
     if entry.error:
-        return "error", " ".join(entry.error.split())
-    return "ok", "; ".join(f"{e['id']}: {e['status']}" for e in entry.results["exercises"]
-                           if e.get("status") in NOTED_STATUSES)
+        return "error", "; ".join([*entry.notes, " ".join(entry.error.split())])
+    return "ok", "; ".join([*entry.notes, *(f"{e['id']}: {e['status']}"
+                                            for e in entry.results["exercises"]
+                                            if e.get("status") in NOTED_STATUSES)])
 
 
 def render_csv(entries: list[Entry], exercise_ids: list[str] | None = None) -> str:

@@ -10,6 +10,7 @@ a time limit of its own. A refused zip is a SubmissionError whose message names 
 the fix: a batch row's note, or the student's results.json on Gradescope."""
 from __future__ import annotations
 
+import json
 import os
 import stat
 import time
@@ -18,6 +19,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from .. import catalog
+from ..submit import MANIFEST  # what `grade submit` puts at the zip's top
 
 MAX_UNZIPPED_BYTES = 50 * 2**20
 MAX_MEMBERS = 2000  # files and folders, listed or implied by a path
@@ -107,3 +109,25 @@ def extract_zip(archive: Path, destination: Path, seconds: float = EXTRACT_SECON
     except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError,
             OSError, ValueError) as error:
         raise SubmissionError(catalog.text("zip.unreadable", error=error)) from None
+
+
+MAX_MANIFEST_BYTES = 64 * 1024
+MAX_NAME_CHARS = 200
+
+
+def submitted_name(archive: Path) -> str | None:
+    """The student's name from the zip's submission.json, or None. That file is the student's
+    data: read at most MAX_MANIFEST_BYTES of it, and anything but a JSON object with a short
+    string "name" (a bad zip, bad JSON, too big, another type) is no manifest."""
+    try:
+        with zipfile.ZipFile(archive) as bundle:
+            with bundle.open(MANIFEST) as stream:
+                raw = stream.read(MAX_MANIFEST_BYTES + 1)  # its size in the zip may lie
+        if len(raw) > MAX_MANIFEST_BYTES:
+            return None
+        name = json.loads(raw.decode("utf-8")).get("name")
+    except Exception:  # whatever the file holds, it only costs its name
+        return None
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_CHARS:
+        return None
+    return " ".join(name.split())
