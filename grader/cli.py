@@ -268,14 +268,33 @@ def _to_lms(entries, lms, roster, assignment, output) -> None:
                    "copy only). Off by default, as in every other path.")
 @SANDBOX_OPTION
 @lms_options
+@click.option("--similarity", is_flag=True,
+              help="Also compare the submissions' code with copydetect (the instructor extra): "
+                   "the CSV and JSON name each one's closest match, and its HTML report goes "
+                   "next to the CSV.")
+@click.option("--similarity-reference", "similarity_references", multiple=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder of public code to compare with too (the book's repository, a study "
+                   "group's); repeat for more.")
+@click.option("--similarity-threshold", type=click.FloatRange(0, 1, min_open=True),
+              help="The share of a submission's own code found elsewhere that names a match "
+                   "(default 0.5).")
 def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeout, charge_once,
-          sandbox, lms, roster, assignment, output):
+          sandbox, lms, roster, assignment, output, similarity, similarity_references,
+          similarity_threshold):
     """Grade every sub-folder and .zip of SUBMISSIONS (all exercises, or the IDS named)."""
+    from .instructor import similarity as similar
     from .instructor.batch import run_batch
     if csv_path is None and json_path is None and lms is None:
         raise click.UsageError("give --csv FILE, --json FILE, --lms canvas|moodle or several: "
                                "where the grades go")
     _check_lms(lms, roster)
+    if not similarity and (similarity_references or similarity_threshold is not None):
+        raise click.UsageError("--similarity-reference and --similarity-threshold go with "
+                               "--similarity: add it")
+    check = similar.settings(KIT_ROOT, submissions, similarity_references,
+                             similarity_threshold or similar.DEFAULT_THRESHOLD,
+                             csv_path, json_path) if similarity else None
     try:
         mode = commands.confinement(sandbox, hidden, batch=True)
         if charge_once:
@@ -284,7 +303,9 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
         raise KitFailure(str(error)) from None
     entries = run_batch(KIT_ROOT, submissions, csv_path, json_path, jobs=jobs,
                         skip_final=skip_final, hidden=hidden, timeout=timeout, ids=ids,
-                        sandbox=mode, charge_once=charge_once)
+                        sandbox=mode, charge_once=charge_once, similar=check)
+    if check is not None:
+        click.echo(f"similarity report: {check.report}")
     failed = [e.submission for e in entries if e.error]
     click.echo(visible(f"graded {len(entries) - len(failed)} of {len(entries)} submissions"
                        + (f"; not graded: {', '.join(failed)}" if failed else "")))

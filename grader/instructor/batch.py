@@ -21,6 +21,7 @@ from pathlib import Path
 import click
 
 from .. import manifest
+from . import similarity
 from .gradebook import Entry, render_csv, render_json, usable
 from ..manifest import CAPSTONE
 from ..judge import reaper
@@ -234,10 +235,12 @@ class _Progress:
 def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Path | None,
               jobs: int = 1, skip_final: bool = False, hidden: bool = False,
               timeout: float = 1800.0, ids: tuple[str, ...] = (),
-              sandbox: str = "bwrap", charge_once: bool = False) -> list[Entry]:
+              sandbox: str = "bwrap", charge_once: bool = False,
+              similar: similarity.Settings | None = None) -> list[Entry]:
     """Grade every submission in folder with `jobs` workers; write the gradebook CSV and JSON.
 
-    `sandbox` is the mode each `grade run` uses, already checked by the caller."""
+    `sandbox` is the mode each `grade run` uses, already checked by the caller; with `similar`,
+    the rows also name each one's closest source (grader/instructor/similarity.py)."""
     submissions = find_submissions(Path(folder).resolve())  # `grade run` runs in kit_root
     names, notes = _names(submissions)
     chosen = [e.id for e in manifest.select(ids) if not (skip_final and e.id == CAPSTONE)]
@@ -267,8 +270,10 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
         reaper.kill_children(known)
         shutil.rmtree(scratch, ignore_errors=True)
     ordered = [entries[n] for n in names]
+    extra = None if similar is None else similarity.columns(
+        names, similarity.check(dict(zip(names, submissions)), similar))
     if csv_path is not None:
-        write_atomically(csv_path, render_csv(ordered, chosen))
+        write_atomically(csv_path, render_csv(ordered, chosen, extra))
     if json_path is not None:
-        write_atomically(json_path, render_json(ordered))
+        write_atomically(json_path, render_json(ordered, extra))
     return ordered

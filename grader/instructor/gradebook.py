@@ -64,10 +64,12 @@ def _status(entry: Entry) -> tuple[str, str]:
                                             if e.get("status") in NOTED_STATUSES)])
 
 
-def render_csv(entries: list[Entry], exercise_ids: list[str] | None = None) -> str:
+def render_csv(entries: list[Entry], exercise_ids: list[str] | None = None,
+               extra: list[dict[str, Any]] | None = None) -> str:
     """The gradebook: submission, one score column per exercise in manifest order, total, max,
-    status, notes. A row without results scores zero in every column. exercise_ids defaults to
-    every exercise found in any entry's results.
+    status, notes, then extra's columns (one dict per entry; None is an empty cell), if any. A
+    row without results scores zero in every column. exercise_ids defaults to every exercise
+    found in any entry's results.
 
     It starts with a byte order mark: Excel reads a CSV without one in the locale's code page, so
     a Japanese name would show as mojibake; Python's csv (with utf-8-sig), pandas and
@@ -80,8 +82,9 @@ def render_csv(entries: list[Entry], exercise_ids: list[str] | None = None) -> s
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\n")
     stream.write(BOM)
-    writer.writerow(["submission", *exercise_ids, "total", "max", "status", "notes"])
-    for entry in entries:
+    added = list(extra[0]) if extra else []
+    writer.writerow(["submission", *exercise_ids, "total", "max", "status", "notes", *added])
+    for number, entry in enumerate(entries):
         if entry.error:
             scores = ["0"] * len(exercise_ids)
             total, maximum = "0", _number(sum(points[i] for i in exercise_ids))
@@ -91,12 +94,21 @@ def render_csv(entries: list[Entry], exercise_ids: list[str] | None = None) -> s
             total = _number(entry.results["score"])
             maximum = _number(entry.results["max_score"])
         state, notes = _status(entry)
-        writer.writerow([_cell(entry.submission), *scores, total, maximum, state, _cell(notes)])
+        cells = [_extra_cell(extra[number][key]) for key in added]
+        writer.writerow([_cell(entry.submission), *scores, total, maximum, state, _cell(notes),
+                         *cells])
     return stream.getvalue()
 
 
-def render_json(entries: list[Entry]) -> str:
-    return json.dumps([e.to_dict() for e in entries], indent=2, ensure_ascii=False) + "\n"
+def _extra_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return _number(value) if _is_number(value) else _cell(str(value))
+
+
+def render_json(entries: list[Entry], extra: list[dict[str, Any]] | None = None) -> str:
+    rows = [{**e.to_dict(), **(extra[n] if extra else {})} for n, e in enumerate(entries)]
+    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
 
 
 def _is_number(value: Any) -> bool:
