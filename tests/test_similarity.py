@@ -193,3 +193,17 @@ def test_similarity_options_need_similarity(tmp_path):
     assert result.exit_code == 2 and "--similarity" in result.output
     help_text = " ".join(CliRunner().invoke(main, ["batch", "--help"]).output.split())
     assert f"(default {similarity.DEFAULT_THRESHOLD:g})" in help_text
+
+
+def test_only_plain_exercise_files_are_compared(tmp_path):
+    source = copy_of(KIT_ROOT / "solutions", tmp_path / "alice")
+    (source / "ch03" / "linked.py").symlink_to(source / "ch03" / "softmax.py")
+    (source / "ch03" / "huge.py").write_text("x = 1\n" * similarity.MAX_FILE_BYTES)
+    (source / "._softmax.py").write_text("x = 1\n")
+    (source / "notes.txt").write_text("not code")
+    similarity._copy_code(source, tmp_path / "copy")
+    copied = sorted(p.relative_to(tmp_path / "copy").as_posix()
+                    for p in (tmp_path / "copy").rglob("*") if p.is_file())
+    expected = sorted(p.relative_to(KIT_ROOT / "solutions").as_posix()
+                      for p in (KIT_ROOT / "solutions").rglob("*.py"))
+    assert copied == expected
