@@ -175,26 +175,24 @@ def check(submissions: dict[str, Path], config: Settings) -> dict[str, Match]:
     scratch = Path(tempfile.mkdtemp(prefix="dlfs-similarity-"))
     try:
         folders = _gather(submissions, scratch)
+        if not folders:  # say so, rather than leave no report
+            write_atomically(config.report, "<p>No submission held exercise code.</p>\n")
+            return {}
         references = {REFERENCE + str(r): str(Path(r).resolve()) for r in config.references}
         tested = [str(f) for f in folders.values()]
         config.report.parent.mkdir(parents=True, exist_ok=True)  # copydetect checks it is there
         detector = CopyDetector(test_dirs=tested, ref_dirs=tested + list(references.values()),
-                                boilerplate_dirs=[str(config.boilerplate)], extensions=["py"], noise_t=K,
-                                guarantee_t=K, display_t=config.threshold, autoopen=False,
-                                silent=True, out_file=str(config.report))
-        owners = {}
+                                boilerplate_dirs=[str(config.boilerplate)], extensions=["py"],
+                                noise_t=K, guarantee_t=K, display_t=config.threshold,
+                                autoopen=False, silent=True, out_file=str(config.report))
         roots = [(str(f), n) for n, f in folders.items()] + [(p, n) for n, p in references.items()]
-        for path in set(detector.test_files) | set(detector.ref_files):
-            owners[path] = next(n for root, n in roots if Path(path).is_relative_to(root))
+        owners = {path: next(n for root, n in roots if Path(path).is_relative_to(root))
+                  for path in set(detector.test_files) | set(detector.ref_files)}
         detector.run()
-        if len(detector.similarity_matrix):
-            _hide_own_files(detector, owners)
-            report = detector.generate_html_report(output_mode="return")
-            # Its files by the submission's name, not by a scratch folder gone once it is read
-            report = report.replace(str(scratch / "submissions") + os.sep, "")
-            write_atomically(config.report, report)
-        else:  # nothing to compare: say so rather than leave no report
-            write_atomically(config.report, "<p>No submission held exercise code to compare.</p>\n")
+        _hide_own_files(detector, owners)
+        report = detector.generate_html_report(output_mode="return")
+        # Its files by the submission's name, not by a scratch folder gone once it is read
+        write_atomically(config.report, report.replace(str(scratch / "submissions") + os.sep, ""))
         return closest(owners, detector.file_data, list(folders), config.threshold)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
