@@ -294,7 +294,7 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
                                "--similarity: add it")
     check = similar.settings(KIT_ROOT, submissions, similarity_references,
                              similarity_threshold or similar.DEFAULT_THRESHOLD,
-                             csv_path, json_path) if similarity else None
+                             (csv_path, json_path, output)) if similarity else None
     try:
         mode = commands.confinement(sandbox, hidden, batch=True)
         if charge_once:

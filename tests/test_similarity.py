@@ -80,7 +80,7 @@ def alternatives_submission(target: Path, pick: int) -> Path:
 def check(tmp_path: Path, submissions: list[Path], references=(), threshold=None):
     config = similarity.settings(KIT_ROOT, tmp_path, tuple(references),
                                  threshold or similarity.DEFAULT_THRESHOLD,
-                                 tmp_path / "grades.csv", None)
+                                 (tmp_path / "grades.csv",))
     return similarity.check({p.name: p for p in submissions}, config), config.report
 
 
@@ -209,3 +209,12 @@ def test_only_plain_exercise_files_are_compared(tmp_path):
     expected = sorted(p.relative_to(KIT_ROOT / "solutions").as_posix()
                       for p in (KIT_ROOT / "solutions").rglob("*.py"))
     assert copied == expected
+
+
+def test_the_report_goes_next_to_the_first_file_written(tmp_path):
+    def report(*outputs):
+        return similarity.settings(KIT_ROOT, tmp_path, (), 0.5, outputs).report
+    assert report(tmp_path / "g.csv", tmp_path / "r.json", None) == tmp_path / "g-similarity.html"
+    assert report(None, tmp_path / "r.json", None) == tmp_path / "r-similarity.html"
+    assert report(None, None, tmp_path / "canvas.csv") == tmp_path / "canvas-similarity.html"
+    assert report(None, None, None) == Path("grades-similarity.html")

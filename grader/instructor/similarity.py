@@ -68,9 +68,10 @@ def columns(names: list[str], matches: dict[str, Match]) -> list[dict[str, str |
 
 
 def settings(kit_root: Path, folder: Path, references: tuple[Path, ...], threshold: float,
-             csv_path: Path | None, json_path: Path | None) -> Settings:
+             outputs: tuple[Path | None, ...]) -> Settings:
     """The check's settings for the submissions in folder, refused before anything is graded
-    when copydetect or the stubs are missing; the report goes next to the CSV (or the JSON)."""
+    when copydetect or the stubs are missing; the report goes next to the first of outputs
+    given (the CSV, the JSON, the LMS's CSV), or is grades-similarity.html here."""
     try:
         import copydetect  # noqa: F401
     except ImportError:
@@ -81,7 +82,7 @@ def settings(kit_root: Path, folder: Path, references: tuple[Path, ...], thresho
         stubs = pristine_folder(Path(folder), Path(kit_root))
     except ResetError as error:
         raise SimilarityUnavailable(str(error)) from None
-    beside = Path(csv_path if csv_path is not None else json_path)
+    beside = next((Path(p) for p in outputs if p is not None), Path("grades.csv"))
     report = beside.with_name(beside.stem + "-similarity.html")
     return Settings(tuple(Path(r) for r in references), threshold, report, stubs)
 
