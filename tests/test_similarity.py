@@ -218,3 +218,12 @@ def test_the_report_goes_next_to_the_first_file_written(tmp_path):
     assert report(None, tmp_path / "r.json", None) == tmp_path / "r-similarity.html"
     assert report(None, None, tmp_path / "canvas.csv") == tmp_path / "canvas-similarity.html"
     assert report(None, None, None) == Path("grades-similarity.html")
+
+
+def test_a_name_of_dots_stays_inside_the_scratch_folder(tmp_path):
+    alice = copy_of(KIT_ROOT / "solutions", tmp_path / "alice")
+    carol = copy_of(KIT_ROOT / "solutions", tmp_path / "carol")
+    config = similarity.settings(KIT_ROOT, tmp_path, (), 0.5, (tmp_path / "grades.csv",))
+    matches = similarity.check({"..": alice, "carol": carol}, config)
+    assert matches["carol"].similar_to == ".." and matches[".."].similar_to == "carol"
+    assert "_/ch03/softmax.py" in config.report.read_text(encoding="utf-8")
