@@ -207,7 +207,8 @@ def test_only_plain_exercise_files_are_compared(tmp_path):
     copied = sorted(p.relative_to(tmp_path / "copy").as_posix()
                     for p in (tmp_path / "copy").rglob("*") if p.is_file())
     expected = sorted(p.relative_to(KIT_ROOT / "solutions").as_posix()
-                      for p in (KIT_ROOT / "solutions").rglob("*.py"))
+                      for p in (KIT_ROOT / "solutions").rglob("*.py") if p.stat().st_size)
+    assert "ch03/softmax.py" in expected and "ch03/__init__.py" not in expected
     assert copied == expected
 
 

@@ -93,15 +93,16 @@ def _shown(name: str) -> bool:
 
 
 def _copy_code(exercises: Path, target: Path) -> None:
-    """The submission's .py files, copied as plain files: links, files too large to be an
-    exercise and paths the report could not show as they are are left out."""
+    """The submission's .py files, copied as plain files: links, empty files (__init__.py),
+    files too large to be an exercise and paths the report could not show as they are are left
+    out."""
     for directory, folders, files in os.walk(exercises):
         folders[:] = sorted(f for f in folders if _shown(f) and f != "__pycache__"
                             and not os.path.islink(os.path.join(directory, f)))
         for name in files:
             source = Path(directory, name)
             if (name.endswith(".py") and _shown(name) and not source.is_symlink()
-                    and source.is_file() and source.stat().st_size <= MAX_FILE_BYTES):
+                    and source.is_file() and 0 < source.stat().st_size <= MAX_FILE_BYTES):
                 copy = target / source.relative_to(exercises)
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, copy)
@@ -190,6 +191,8 @@ def check(submissions: dict[str, Path], config: Settings) -> dict[str, Match]:
         roots = [(str(f), n) for n, f in folders.items()] + [(p, n) for n, p in references.items()]
         owners = {path: next(n for root, n in roots if Path(path).is_relative_to(root))
                   for path in set(detector.test_files) | set(detector.ref_files)}
+        detector.test_files.sort()  # the report's matrix and lists by name, not in set order
+        detector.ref_files.sort()
         detector.run()
         _hide_own_files(detector, owners)
         report = detector.generate_html_report(output_mode="return")
