@@ -228,3 +228,12 @@ def test_a_name_of_dots_stays_inside_the_scratch_folder(tmp_path):
     matches = similarity.check({"..": alice, "carol": carol}, config)
     assert matches["carol"].similar_to == ".." and matches[".."].similar_to == "carol"
     assert "_/ch03/softmax.py" in config.report.read_text(encoding="utf-8")
+
+
+def test_a_submission_is_never_its_own_match(tmp_path):
+    alice = copy_of(KIT_ROOT / "solutions", tmp_path / "alice")
+    shutil.copy(alice / "ch03" / "activations.py", alice / "ch04" / "helpers.py")
+    dan = copy_of(KIT_ROOT / "exercises", tmp_path / "dan")
+    matches, report = check(tmp_path, [alice, dan], threshold=0.01)
+    assert matches == {}
+    assert "Test file: <i>alice/" not in report.read_text(encoding="utf-8")
