@@ -12,8 +12,8 @@ Only the failing prerequisites' own definitions are placed, appended to the stud
 an exercise that shares a file with its prerequisite (`gradient_descent` beside
 `numerical_gradient`) is still the student's own code. A rerun only ever scores code of the
 student's: an exercise with no functions of its own left in the rerun earns nothing from it. The
-capstone has none (it grades the student's TwoLayerNet and train together), so it is never rerun:
-its score is what the student's own net, trained by the student's own loop, reaches. The students'
+capstone has none (it grades the student's network and training loop together), so it is never
+rerun: its score is what the student's own net, trained by the student's own loop, reaches. The students'
 copy has no reference: there the report says how many points hang on the prerequisite instead
 (`recoverable`).
 """
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import manifest
-from .manifest import CAPSTONE, Exercise
+from .manifest import TRAINED, Exercise
 from .results import ExerciseResult, score_exercise
 from .results import prerequisites as builds_on
 
@@ -72,7 +72,8 @@ def failing_prerequisites(result: ExerciseResult, results: dict[str, ExerciseRes
                           ) -> tuple[str, ...]:
     """The prerequisites (direct or not) of a dependent that did not pass, in book order."""
     return tuple(p.id for p in builds_on(result.exercise)
-                 if p.id in results and results[p.id].status != "passed" and p.id != CAPSTONE)
+                 if p.id in results and results[p.id].status != "passed"
+                 and p.phase != TRAINED)
 
 
 def own_code_remains(exercise: Exercise, placed: tuple[str, ...]) -> bool:

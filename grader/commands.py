@@ -16,7 +16,6 @@ from data.mnist import on_this_machine
 
 from . import catalog, manifest
 from .grading import grade
-from .manifest import CAPSTONE
 from .reporters import render, write_atomically
 from .reporters.safe_text import visible
 from .reporters.text import table_row
@@ -39,7 +38,7 @@ def target_path(target: str, kit_root: Path) -> Path:
 def reference_folder(kit_root: Path) -> Path:
     """The reference solutions the charge-once rerun draws on: the instructor's copy only."""
     folder = kit_root / "solutions"
-    if not (folder / "ch04" / "train.py").is_file():
+    if not any((folder / module).is_file() for module in manifest.modules()):
         raise KitError(catalog.text("kit.no_reference", folder=folder))
     return folder
 
@@ -130,8 +129,8 @@ def _report_figures(result: RunResult, ids, options: RunOptions, scratch: Path):
     capstone, this run's history or else the last run's)."""
     from .figures import make_figures
     last = result.to_dict()
-    capstone = next((e for e in last["exercises"] if e["id"] == CAPSTONE), {})
-    if not capstone.get("history"):
+    trained = {e.id for e in manifest.trained()}
+    if not any(e.get("history") for e in last["exercises"] if e["id"] in trained):
         last = last_results(options.target)
     return make_figures(options.target, scratch, options.sandbox, last, ids=tuple(ids),
                         timeout=min(options.timeout, 30.0))
@@ -143,7 +142,7 @@ def list_exercises(target: Path) -> None:
     It never downloads: the capstone, and the exercises that need MNIST while MNIST is not on
     this machine, are not graded; they show their status from the last `grade run`, if any."""
     offline = not on_this_machine()
-    later = [e for e in manifest.EXERCISES if e.id == CAPSTONE or (e.uses_mnist and offline)]
+    later = [e for e in manifest.EXERCISES if not e.in_quick_runs or (e.uses_mnist and offline)]
     now = tuple(e.id for e in manifest.EXERCISES if e not in later)
     result = grade(now, RunOptions(target=target, sandbox=confinement("auto", False)),
                    skip_final=True)
@@ -154,7 +153,7 @@ def list_exercises(target: Path) -> None:
     except (OSError, ValueError, KeyError, TypeError):
         last = {}
     for exercise in later:
-        unknown = "not_started" if exercise.id == CAPSTONE else "not_run"
+        unknown = "not_run" if exercise.in_quick_runs else "not_started"
         statuses[exercise.id] = last.get(exercise.id, (unknown, 0.0))
     click.echo(table_row(catalog.text("table.exercise"), catalog.text("table.section"),
                          catalog.text("table.points"), catalog.text("table.status"), 8))

@@ -1,14 +1,15 @@
 """One grading run: which suites to run, in which phase, and the results model they make.
 
-Phase one runs every chosen exercise but the capstone in one judge. An exercise fails "blocked"
+Phase one runs every chosen unit exercise in one judge (the manifest's `phase`). An exercise fails "blocked"
 when a failing check called a prerequisite that does not pass (wrong, raising, looping or still
 a stub): what it builds on and was not asked for is graded too when one fails, so that grading an
-exercise alone gives the status and score a full run gives. The capstone trains on MNIST
-for a while, so it runs in a second phase: whenever the student's TwoLayerNet and train exist
-(it is not started only while everything it builds on is), scored from the accuracy it reaches
-and nothing else, never rescored with reference code. When it falls short while a prerequisite
-fails, that prerequisite is named as the likely cause. Asked for alone, the capstone runs first
-and its prerequisites only when it does not pass: what they would tell is needed only then.
+exercise alone gives the status and score a full run gives. A trained exercise (the capstone)
+trains on MNIST for a while, so it runs in a second phase: whenever the network and training
+loop it drives exist (it is not started only while everything it builds on is), scored from the
+accuracy it reaches and nothing else, never rescored with reference code. When it falls short
+while a prerequisite fails, that prerequisite is named as the likely cause. Asked for alone, it
+runs first and its prerequisites only when it does not pass: what they would tell is needed only
+then.
 
 MNIST is loaded here, in `grade`, before a judge that needs it starts: a download then shows its
 progress on the user's terminal, and MNIST that cannot be had (no network, a mirror that never
@@ -28,7 +29,7 @@ from data.errors import MnistError
 from data.mnist import load_mnist
 
 from . import catalog, charge_once, manifest
-from .manifest import CAPSTONE, Exercise
+from .manifest import TRAINED, Exercise
 from .results import (ExerciseResult, RunResult, TestResult, blocked, build_exercise,
                       prerequisites)
 from .runner import KitError, RunOptions, run_suites
@@ -121,7 +122,7 @@ def _run_with_statuses(exercises: list[Exercise], options: RunOptions
     blocked or not, alone or in a full run, the same."""
     ready_mnist(exercises)
     results = _run(exercises, options)
-    missing = [e for e in manifest.EXERCISES if e.id not in results and e.id != CAPSTONE
+    missing = [e for e in manifest.EXERCISES if e.id not in results and e.phase != TRAINED
                and any(e in prerequisites(r.exercise) for r in results.values()
                        if r.status != "passed")]
     if missing:
@@ -134,43 +135,42 @@ def _run_with_statuses(exercises: list[Exercise], options: RunOptions
     return results
 
 
-def _none_started(results: dict[str, ExerciseResult]) -> bool:
-    return all(results[p].status == "not_started"
-               for p in manifest.BY_ID[CAPSTONE].prerequisites)
+def _none_started(trained: Exercise, results: dict[str, ExerciseResult]) -> bool:
+    return all(results[p].status == "not_started" for p in trained.prerequisites)
 
 
-def _capstone_not_started() -> ExerciseResult:
-    """The capstone while nothing it builds on is written: not started, nothing run."""
-    return ExerciseResult(manifest.BY_ID[CAPSTONE], "not_started", 0.0, [])
+def _not_started(trained: Exercise) -> ExerciseResult:
+    """A trained exercise while nothing it builds on is written: not started, nothing run."""
+    return ExerciseResult(trained, "not_started", 0.0, [])
 
 
-def _run_capstone(results: dict[str, ExerciseResult], options: RunOptions) -> None:
-    ready_mnist([manifest.BY_ID[CAPSTONE]])
-    results.update(_run([manifest.BY_ID[CAPSTONE]], options))
-    results[CAPSTONE].likely_cause = likely_cause(results[CAPSTONE], results)
+def _run_trained(trained: Exercise, results: dict[str, ExerciseResult],
+                 options: RunOptions) -> None:
+    ready_mnist([trained])
+    results.update(_run([trained], options))
+    results[trained.id].likely_cause = likely_cause(results[trained.id], results)
 
 
-def _capstone_alone(options: RunOptions) -> dict[str, ExerciseResult]:
-    """`grade run mnist_final`: the capstone first, its prerequisites only when it does not pass
-    (for its status and likely cause). The same results as grading them first, one judge run
-    fewer for a capstone that passes, a second or so of the student's training loop."""
-    capstone = manifest.BY_ID[CAPSTONE]
-    before = [e for e in _with_prerequisites([capstone]) if e is not capstone]
+def _trained_alone(trained: Exercise, options: RunOptions) -> dict[str, ExerciseResult]:
+    """`grade run ID` of a trained exercise: it first, its prerequisites only when it does
+    not pass (for its status and likely cause). The same results as grading them first, one
+    judge run fewer when it passes, a second or so of the student's training loop."""
+    before = [e for e in _with_prerequisites([trained]) if e is not trained]
     try:
-        ready_mnist([capstone])
+        ready_mnist([trained])
     except KitError:  # no MNIST here: still not started, without it, while nothing else is
         results = _run_with_statuses(before, options)
-        if not _none_started(results):
+        if not _none_started(trained, results):
             raise
-        return {**results, CAPSTONE: _capstone_not_started()}
-    results = _run([capstone], options)
-    if results[CAPSTONE].status == "passed":
+        return {**results, trained.id: _not_started(trained)}
+    results = _run([trained], options)
+    if results[trained.id].status == "passed":
         return results
     results.update(_run_with_statuses(before, options))
-    if _none_started(results):  # it failed because nothing it builds on is written yet
-        results[CAPSTONE] = _capstone_not_started()
+    if _none_started(trained, results):  # it failed because nothing it builds on is written yet
+        results[trained.id] = _not_started(trained)
     else:
-        results[CAPSTONE].likely_cause = likely_cause(results[CAPSTONE], results)
+        results[trained.id].likely_cause = likely_cause(results[trained.id], results)
     return results
 
 
@@ -195,24 +195,25 @@ def _not_graded(exercise: Exercise) -> ExerciseResult:
 def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -> RunResult:
     """Grade the named exercises (all when none are named) of options.target."""
     started = time.monotonic()
-    every = [e for e in manifest.select(ids) if not (skip_final and e.id == CAPSTONE)]
-    capstone = manifest.BY_ID[CAPSTONE]
-    # the capstone alone decides for itself what a missing MNIST means (_capstone_alone)
-    chosen, offline = (every, None) if every == [capstone] else _without_mnist(every)
+    every = [e for e in manifest.select(ids) if not (skip_final and not e.in_quick_runs)]
+    alone = len(every) == 1 and every[0].phase == TRAINED
+    # a trained exercise alone decides for itself what a missing MNIST means (_trained_alone)
+    chosen, offline = (every, None) if alone else _without_mnist(every)
+    later = [e for e in chosen if e.phase == TRAINED]
     if not chosen:
         results = {}
-    elif chosen == [capstone]:
-        results = _capstone_alone(options)
+    elif alone:
+        results = _trained_alone(every[0], options)
     else:
-        # Whether the capstone runs depends on its prerequisites, so they are graded with it.
+        # Whether a trained one runs depends on its prerequisites, so they are graded with it.
         results = _run_with_statuses([e for e in (_with_prerequisites(chosen)
-                                                  if capstone in chosen else chosen)
-                                      if e is not capstone], options)
-        if capstone in chosen:
-            if _none_started(results):
-                results[CAPSTONE] = _capstone_not_started()
+                                                  if later else chosen)
+                                      if e.phase != TRAINED], options)
+        for trained in later:
+            if _none_started(trained, results):
+                results[trained.id] = _not_started(trained)
             else:
-                _run_capstone(results, options)
+                _run_trained(trained, results, options)
     if options.reference is not None:
         _charge_once(results, options, chosen)
     for result in results.values():

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from . import catalog, manifest
-from .manifest import CAPSTONE, Exercise
+from .manifest import Exercise
 
 # Messages that say a value is wrong without naming why (feedback.<id>.wrong_value, say).
 GENERIC_ENDINGS = (".wrong_value", ".wrong_accuracy", ".batch_wrong", ".wrong")
@@ -194,11 +194,11 @@ class RunResult:
                                 result.exercise)
                 return catalog.text("next.step", exercise=exercise.id, section=exercise.section)
         graded = {e.id for e in self.exercises}
-        others = {e.id for e in manifest.EXERCISES if e.id != CAPSTONE}
-        if self.skipped_final and others <= graded:  # only the capstone is left to run
-            capstone = manifest.BY_ID[CAPSTONE]
-            return catalog.text("next.capstone", exercise=capstone.id, section=capstone.section)
-        if not self.hidden and others | {CAPSTONE} <= graded:  # full marks: what to hand in
+        quick = {e.id for e in manifest.quick()}
+        later = [e for e in manifest.EXERCISES if e.id not in quick]
+        if self.skipped_final and later and quick <= graded:  # only the long one is left to run
+            return catalog.text("next.capstone", exercise=later[0].id, section=later[0].section)
+        if not self.hidden and {e.id for e in manifest.EXERCISES} <= graded:  # what to hand in
             return catalog.text("next.hand_in")
         return catalog.text("next.done" if self.hidden else "next.hidden_pending")
 
@@ -251,7 +251,7 @@ def build_exercise(exercise: Exercise, tests: list[TestResult]) -> ExerciseResul
     records: dict[str, Any] = {}
     for test in tests:
         records.update(test.records)
-    extra = records if exercise.id == CAPSTONE else {}
+    extra = records if exercise.shows else {}
     return ExerciseResult(exercise, exercise_status(tests), score_exercise(exercise, tests),
                           tests, extra=extra)
 

@@ -15,24 +15,21 @@ import watchfiles
 
 from . import catalog, manifest
 from .grading import grade
-from .manifest import CAPSTONE
 from .reporters import text
 from .runner import RunOptions
 
 
 def _chosen(ids) -> list[manifest.Exercise]:
-    """The exercises watched: those named, or all but the capstone (it trains for a minute,
-    so it is watched only when named)."""
+    """The exercises watched: those named, or all that quick runs grade (the capstone trains
+    for a minute, so it is watched only when named)."""
     if ids:
         return manifest.select(ids)
-    return [e for e in manifest.EXERCISES if e.id != CAPSTONE]
+    return manifest.quick()
 
 
 def _files(exercise: manifest.Exercise) -> list[str]:
-    """The modules whose change re-grades exercise: its own, or the capstone's two."""
-    if exercise.module:
-        return [exercise.module]
-    return [manifest.BY_ID[p].module for p in exercise.prerequisites if manifest.BY_ID[p].module]
+    """The files whose change re-grades exercise (the manifest's followed_files)."""
+    return list(exercise.followed_files)
 
 
 class Watcher:
@@ -44,7 +41,8 @@ class Watcher:
 
     def grade(self, exercises: list[manifest.Exercise]) -> None:
         ids = tuple(e.id for e in exercises)
-        result = grade(ids, self.options, skip_final=CAPSTONE not in ids)
+        result = grade(ids, self.options,
+                       skip_final=all(manifest.BY_ID[i].in_quick_runs for i in ids))
         self.status.update({e.id: e.status for e in result.exercises})
         self.say(text.render(result).rstrip("\n"))
 
@@ -56,11 +54,12 @@ class Watcher:
         exercise = self.current()
         if exercise is None:
             self.say(catalog.text("watch.all_done", count=len(self.exercises)))
-            # the capstone is watched only when named: once all the others pass, it is next
+            # the long ones are watched only when named: once all the others pass, they are next
             if {e.id for e in self.exercises} == {e.id for e in _chosen(())}:
-                capstone = manifest.BY_ID[CAPSTONE]
-                self.say(catalog.text("next.capstone", exercise=capstone.id,
-                                      section=capstone.section))
+                for later in manifest.EXERCISES:
+                    if not later.in_quick_runs:
+                        self.say(catalog.text("next.capstone", exercise=later.id,
+                                              section=later.section))
             return
         files = ", ".join(str(self.target / f) for f in _files(exercise))
         self.say(catalog.text("watch.now", exercise=exercise.id, section=exercise.section,

@@ -2,8 +2,9 @@
 
 The student's code runs in the worker, confined as in grading (calls.py); only arrays come back,
 and this process draws them (draw.py). The correct shapes are stored points (shapes.json), not a
-reference implementation. The capstone's figures come from the last `grade run`'s results, so
-nothing is trained again.
+reference implementation. Which exercises each figure draws is the manifest's (`figures`); the
+figures of a trained exercise come from the last `grade run`'s results, so nothing is trained
+again.
 """
 from __future__ import annotations
 
@@ -14,13 +15,12 @@ from typing import Callable
 
 import numpy as np
 
-from .. import catalog
+from .. import catalog, manifest
 from ..judge.suite import student, worker_function
 from . import draw
 from .calls import Skip, StudentCode
 
 SHAPES = Path(__file__).with_name("shapes.json")
-ACTIVATIONS = ("step_function", "sigmoid", "relu")
 # Times 100, exp(900) overflows: softmax stays finite only with its maximum subtracted (3.5.2).
 SOFTMAX_ROW, SOFTMAX_SCALE = np.array([7.0, 8.0, 9.0]), 100.0
 START = np.array([-3.0, 4.0])
@@ -40,6 +40,16 @@ class Figure:
 class Context:
     def __init__(self, code: StudentCode, last: dict, timeout: float):
         self.code, self.last, self.timeout = code, last, timeout
+
+
+def drawn_from(figure: str) -> tuple[manifest.Exercise, ...]:
+    """The exercises whose manifest entry lists figure, in book order."""
+    return tuple(e for e in manifest.EXERCISES if figure in e.figures)
+
+
+def _function(exercise: manifest.Exercise):
+    """The student's function the exercise grades (its first name), in the worker."""
+    return getattr(student(exercise.dotted), exercise.names[0])
 
 
 def _describe(value) -> str:
@@ -71,11 +81,11 @@ def _activations(context: Context, path: Path) -> tuple[Path, list[str]]:
     shapes = json.loads(SHAPES.read_text(encoding="utf-8"))
     x = np.linspace(-5, 5, 201)
     curves, skipped = {}, {}
-    for name in ACTIVATIONS:
+    for exercise in drawn_from("activations"):
+        name = exercise.id
         try:
             with context.code.figure(name, context.timeout):
-                curves[name] = _array(getattr(student("ch03.activations"), name)(x.copy()),
-                                      x.shape, name)
+                curves[name] = _array(_function(exercise)(x.copy()), x.shape, name)
         except Skip as skip:
             skipped[name] = str(skip)
     if not curves:  # one line: the first exercise it needs, the others named after it
@@ -86,11 +96,11 @@ def _activations(context: Context, path: Path) -> tuple[Path, list[str]]:
 
 
 def _softmax(context: Context, path: Path):
-    with context.code.figure("softmax", context.timeout):
-        before = _array(student("ch03.softmax").softmax(SOFTMAX_ROW.copy()),
-                        SOFTMAX_ROW.shape, "softmax")
-        after = _array(student("ch03.softmax").softmax(SOFTMAX_ROW * SOFTMAX_SCALE),
-                       SOFTMAX_ROW.shape, "softmax")
+    (exercise,) = drawn_from("softmax")
+    with context.code.figure(exercise.id, context.timeout):
+        before = _array(_function(exercise)(SOFTMAX_ROW.copy()), SOFTMAX_ROW.shape, exercise.id)
+        after = _array(_function(exercise)(SOFTMAX_ROW * SOFTMAX_SCALE), SOFTMAX_ROW.shape,
+                       exercise.id)
     return draw.softmax(SOFTMAX_ROW, before, after, SOFTMAX_SCALE, path), []
 
 
@@ -98,39 +108,41 @@ def _gradient(context: Context, path: Path):
     f = worker_function("function_2")  # x0**2 + x1**2, computed in the worker
     axis = np.linspace(-4, 4, 9)
     grid = np.array([[a, b] for a in axis for b in axis])
-    with context.code.figure("numerical_gradient", context.timeout):
-        gradient = student("ch04.gradient").numerical_gradient
-        arrows = np.array([_array(gradient(f, point.copy()), (2,), "numerical_gradient")
+    arrow, walk = drawn_from("gradient")  # the gradient's arrows, then the descent's paths
+    with context.code.figure(arrow.id, context.timeout):
+        gradient = _function(arrow)
+        arrows = np.array([_array(gradient(f, point.copy()), (2,), arrow.id)
                            for point in grid])
     paths, skipped = {}, []
-    try:  # without a working gradient_descent, the arrows alone
-        with context.code.figure("gradient_descent", context.timeout):
-            descent = student("ch04.gradient").gradient_descent
+    try:  # without a working descent, the arrows alone
+        with context.code.figure(walk.id, context.timeout):
+            descent = _function(walk)
             for lr in LEARNING_RATES:
                 points = [START]
                 for _ in range(DESCENT_STEPS):  # one step at a time, to see the path
                     step = descent(f, points[-1].copy(), lr=lr, step_num=1)
-                    points.append(np.clip(_array(step, (2,), "gradient_descent"), -1e3, 1e3))
+                    points.append(np.clip(_array(step, (2,), walk.id), -1e3, 1e3))
                 paths[lr] = np.array(points)
     except Skip as skip:
         paths, skipped = {}, [str(skip)]
     return draw.gradient(grid, arrows, paths, path), skipped
 
 
-def _capstone(context: Context) -> dict:
-    found = next((e for e in context.last.get("exercises", []) if e.get("id") == "mnist_final"),
-                 None)
+def _capstone(context: Context, figure: str) -> dict:
+    """The last run's results of the trained exercise figure is drawn from."""
+    ids = {e.id for e in drawn_from(figure)}
+    found = next((e for e in context.last.get("exercises", []) if e.get("id") in ids), None)
     if not found or not found.get("history"):
         raise Skip(catalog.text("plot.no_history"))
     return found
 
 
 def _learning_curves(context: Context, path: Path):
-    return draw.learning_curves(_capstone(context)["history"], path), []
+    return draw.learning_curves(_capstone(context, "learning_curves")["history"], path), []
 
 
 def _misclassified(context: Context, path: Path):
-    wrong = _capstone(context).get("misclassified")
+    wrong = _capstone(context, "misclassified").get("misclassified")
     if not wrong:
         raise Skip(catalog.text("plot.no_misclassified"))
     from data.errors import MnistError
@@ -145,13 +157,10 @@ def _misclassified(context: Context, path: Path):
                               [p for _, p in wrong], path), []
 
 
-FIGURES = (
-    Figure("activations", ACTIVATIONS, _activations),
-    Figure("softmax", ("softmax",), _softmax),
-    Figure("gradient", ("numerical_gradient", "gradient_descent"), _gradient),
-    Figure("learning_curves", ("mnist_final",), _learning_curves),
-    Figure("misclassified", ("mnist_final",), _misclassified),
-)
+DRAWINGS = {"activations": _activations, "softmax": _softmax, "gradient": _gradient,
+            "learning_curves": _learning_curves, "misclassified": _misclassified}
+FIGURES = tuple(Figure(name, tuple(e.id for e in drawn_from(name)), make)
+                for name, make in DRAWINGS.items())
 
 
 def make_figures(target: Path, out_dir: Path, mode: str, last: dict, ids=(),

@@ -23,7 +23,6 @@ import click
 from .. import manifest
 from . import similarity
 from .gradebook import Entry, render_csv, render_json, usable
-from ..manifest import CAPSTONE
 from ..judge import reaper
 from ..judge.sandbox import checked_env
 from ..worker.processes import kill_tree
@@ -34,7 +33,7 @@ from .unzip import MAX_UNZIPPED_BYTES, SubmissionError, extract_zip  # noqa: F40
 from .unzip import submitted_name
 from ..submit import safe_file_name
 
-CHAPTERS = ("ch03", "ch04")
+CHAPTERS = manifest.CHAPTERS  # the folders a submission laid out like exercises/ has
 
 
 def find_submissions(folder: Path) -> list[Path]:
@@ -93,7 +92,8 @@ def find_exercises(root: Path) -> Path:
             return folder / "exercises"
         if any((folder / chapter).is_dir() for chapter in CHAPTERS):
             return folder
-    raise SubmissionError("it has no exercises/ folder and no ch03/ or ch04/ folder: submit "
+    folders = " or ".join(f"{chapter}/" for chapter in CHAPTERS)
+    raise SubmissionError(f"it has no exercises/ folder and no {folders} folder: submit "
                           "your exercises/ folder, or a zip of it")
 
 
@@ -243,7 +243,7 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
     the rows also name each one's closest source (grader/instructor/similarity.py)."""
     submissions = find_submissions(Path(folder).resolve())  # `grade run` runs in kit_root
     names, notes = _names(submissions)
-    chosen = [e.id for e in manifest.select(ids) if not (skip_final and e.id == CAPSTONE)]
+    chosen = [e.id for e in manifest.select(ids) if not (skip_final and not e.in_quick_runs)]
     scratch = Path(tempfile.mkdtemp(prefix="dlfs-batch-"))
     batch = Batch(Path(kit_root), scratch, skip_final, hidden, timeout, tuple(ids), sandbox,
                   charge_once)

@@ -24,7 +24,6 @@ from data.errors import MnistError
 from data.mnist import load_mnist
 
 from .. import manifest
-from ..manifest import CAPSTONE
 from .leaks import reference_leaks
 
 # What ships besides exercises/ and grader/: the data loader, the shipped arrays, packaging, and
@@ -111,7 +110,7 @@ def check_scores_zero(results_file: Path, returncode: int, where: str,
         raise ReleaseError(f"the release, graded {where}: `grade run` could not grade:\n"
                            f"{results['kit_error']}")
     if expected is None:
-        expected = [e.id for e in manifest.EXERCISES if e.id != CAPSTONE]
+        expected = [e.id for e in manifest.quick()]
     statuses = {e["id"]: (e["status"], e["score"]) for e in results.get("exercises", [])}
     wrong = [f"{i}: {statuses.get(i, ('missing', 0))[0]} ({statuses.get(i, (0, 0))[1]:g} points)"
              for i in expected if statuses.get(i) != ("not_started", 0)]
@@ -185,15 +184,15 @@ def _grade_release(python: list[str], interpreter: str, kit: Path, scratch: Path
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # nothing may be added to the release it grades
     graded = [e for e in manifest.EXERCISES
-              if e.id != CAPSTONE and not (without_mnist and e.uses_mnist)]
+              if e.in_quick_runs and not (without_mnist and e.uses_mnist)]
     ids = [e.id for e in graded] if without_mnist else []
     done = subprocess.run([*python, "run", *ids, "--skip-final", "--target",
                            str(kit / "exercises"), "--format", "json", "--output", str(output)],
                           cwd=kit, env=env, stdin=subprocess.DEVNULL, capture_output=True)
     check_scores_zero(output, done.returncode, where, [e.id for e in graded])
     if without_mnist:
-        check_stubs_raise(interpreter, kit, [e for e in manifest.EXERCISES if e.uses_mnist
-                                             and e.id != CAPSTONE], where)
+        check_stubs_raise(interpreter, kit, [e for e in manifest.quick() if e.uses_mnist],
+                          where)
 
 
 def check_fresh_venv(release: Path, scratch: Path, without_mnist: bool = False) -> None:
@@ -262,8 +261,7 @@ def build_release(kit_root: Path, out_dir: Path, verify_venv: bool = True,
         check_no_reference(kit_root, staging)
         problem = mnist_problem()
         if problem:
-            needing = ", ".join(e.id for e in manifest.EXERCISES if e.uses_mnist
-                                and e.id != CAPSTONE)
+            needing = ", ".join(e.id for e in manifest.quick() if e.uses_mnist)
             say(f"MNIST cannot be loaded here, so {needing} is checked by calling its stubs "
                 f"directly instead of grading them; the loader said: {problem.splitlines()[0]}")
         say("grading the release's stubs: every exercise must be not started")

@@ -26,7 +26,7 @@ def _message(exercise: dict[str, Any]) -> str:
                                                                              "skipped")]
     if exercise.get("blocked_by"):
         return catalog.text("blocked.by", prerequisite=exercise["blocked_by"])
-    if "accuracy" in exercise:
+    if manifest.shows(exercise.get("id"), "accuracy") and "accuracy" in exercise:
         return catalog.text("report.accuracy", accuracy=exercise["accuracy"],
                             threshold=exercise["threshold"])
     return failing[0].get("message") or failing[0]["status"] if failing else ""

@@ -11,6 +11,7 @@ from .. import catalog, manifest
 from ..grading import blocking_prerequisite, likely_cause
 from ..results import ExerciseResult, RunResult, exercise_status
 from .safe_text import dumps, scrubbed
+from .text import shows_accuracy
 
 # Gradescope's visibility values, most hidden first.
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
@@ -20,7 +21,7 @@ HIDDEN_VISIBILITY = "after_published"
 def _output(result: ExerciseResult) -> str:
     lines = [catalog.text(f"status.{result.status}"),
              *result.feedback(every_problem=True, named=True)]
-    if "accuracy" in result.extra:  # the capstone: what it reached against what it needed
+    if shows_accuracy(result):  # the capstone: what it reached against what it needed
         lines.append(catalog.text("capstone.summary", accuracy=result.extra["accuracy"],
                                   threshold=result.extra.get("threshold", 0),
                                   seconds=result.extra.get("seconds", 0)))

@@ -58,16 +58,24 @@ def _indent(message: str) -> str:
 FAR_APART = 0.05
 
 
+def shows_accuracy(result: ExerciseResult) -> bool:
+    """Whether the report shows result's accuracy beside its score: the manifest says it does,
+    and its check got as far as recording one."""
+    return "accuracy" in result.exercise.shows and "accuracy" in result.extra
+
+
 def capstone_lines(result: ExerciseResult) -> list[str]:
     """The capstone's two test accuracies, each with its images: the held-out half it is scored
-    on, and the first half that train was given and measured at each epoch (text and HTML)."""
-    if "accuracy" not in result.extra:
+    on, and the first half that train was given and measured at each epoch (text and HTML);
+    what the manifest's `shows` asks for."""
+    if not shows_accuracy(result):
         return []
     lines = [catalog.text(
         "capstone.summary", accuracy=result.extra["accuracy"],
         threshold=result.extra.get("threshold", 0), seconds=result.extra.get("seconds", 0))]
     history = result.extra.get("history") or {}
-    if history.get("train_acc") and history.get("test_acc"):
+    if "train_test_gap" in result.exercise.shows and history.get("train_acc") \
+            and history.get("test_acc"):
         train, test = history["train_acc"][-1], history["test_acc"][-1]
         # far apart only when the training data is learned much better (overfitting, 4.5.3)
         far = train - test > FAR_APART
@@ -92,7 +100,7 @@ def render(result: RunResult, verbose: bool = False) -> str:
         points = f"{exercise.score:g}/{exercise.max_score:g}"
         lines.append(table_row(exercise.id, exercise.exercise.section, points,
                                _status(exercise), 13).rstrip())
-        if exercise.status != "passed" or exercise.advice() or "accuracy" in exercise.extra:
+        if exercise.status != "passed" or exercise.advice() or shows_accuracy(exercise):
             lines.extend(_details(exercise, verbose))
     public = [t for e in result.exercises for t in e.tests if not t.hidden]
     hidden = [t for e in result.exercises for t in e.tests if t.hidden]

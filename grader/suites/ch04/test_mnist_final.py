@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from grader import manifest
 from grader.judge.suite import check, fail, plain, record, scenario
 from grader.suites.ch04.test_two_layer_net import KEYS, shaped_params
 
@@ -40,9 +41,12 @@ SHAPES = ((784, HIDDEN), (HIDDEN,), (HIDDEN, 10), (10,))  # W1, b1, W2, b2
 # What the worker may report as the reason it stopped the training, and the numbers it gives.
 STOPS = {"feedback.mnist_final.too_slow": ("done", "seconds", "projected"),
          "feedback.mnist_final.numerical_gradient": ("loss_calls", "seconds", "done")}
+# What the worker's scenario (grader/worker/network.py:capstone) drives: the manifest's entry.
+NET, TRAIN = manifest.BY_ID["mnist_final"].drives
 SETTINGS = {"seed": SEED, "hidden": HIDDEN, "iters": ITERS, "batch": BATCH, "lr": LR,
             "per_epoch": ITERS_PER_EPOCH, "epochs": EPOCHS, "budget": BUDGET_SECONDS,
-            "numerical_loss_calls": NUMERICAL_LOSS_CALLS}
+            "numerical_loss_calls": NUMERICAL_LOSS_CALLS,
+            "methods": list(manifest.BY_ID["mnist_final"].methods)}
 
 
 def stopped(outcome):
@@ -90,7 +94,7 @@ def test_mnist_final_trains_to_threshold():
     held_out, labels = np.divide(x_test[HALF:], np.float32(255), dtype=np.float32), t_test[HALF:]
     # In the worker: np.random.seed(SEED); TwoLayerNet(784, HIDDEN, 10); once it is built, the
     # progress line that training starts; train(...) on these arrays. The network stays there.
-    outcome = scenario("capstone", "ch04.two_layer_net:TwoLayerNet", "ch04.train:train",
+    outcome = scenario("capstone", NET, TRAIN,
                        ((x_train, t_train), (x_test[:HALF], t_test[:HALF])), SETTINGS,
                        what="train")
     if "stopped" in outcome:
