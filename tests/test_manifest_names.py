@@ -11,6 +11,7 @@ import tokenize
 from pathlib import Path
 
 from grader import manifest
+from grader.worker import scenarios
 
 GRADER = Path(manifest.__file__).resolve().parent
 NAMES = re.compile(r"mnist_final|CAPSTONE|TwoLayerNet|(?<![A-Za-z0-9])ch\d\d(?![A-Za-z0-9])")
@@ -64,3 +65,12 @@ def test_the_scan_finds_names_in_code_and_leaves_comments_and_docstrings():
               '    """TwoLayerNet\'s gradient."""\n'
               '    return CAPSTONE, f"{x}/ch04/train.py", "sch033", "ch03x"\n')
     assert names_in_code(source) == [(5, "CAPSTONE"), (5, "ch04")]
+
+
+def test_the_worker_loads_the_scenario_modules_the_manifest_names():
+    named = {e.scenarios for e in manifest.EXERCISES if e.scenarios}
+    assert named and set(scenarios.SCENARIO_MODULES) == named
+    for name in named:
+        assert (GRADER / "worker" / f"{name}.py").is_file(), name
+    # the capstone's training step is found by name where the session looks for it
+    assert scenarios.capstone.__module__ == scenarios.__package__ + ".network"

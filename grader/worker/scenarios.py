@@ -14,7 +14,6 @@ import inspect
 import numpy as np
 
 from . import wire
-from .. import manifest
 
 
 def function_2(x):
@@ -84,7 +83,10 @@ def _own(module) -> dict:
             and value.__module__ == module.__name__}
 
 
-# The session runs a scenario by its name in this module: the manifest's worker modules' too.
-SCENARIO_MODULES = sorted({e.scenarios for e in manifest.EXERCISES if e.scenarios})
+# The session runs a scenario by its name in this module, so the steps of the worker modules the
+# manifest's entries name (`scenarios`) are found here too. The worker runs without the rest of
+# the grader (only this package is copied beside the submission), so it cannot read the manifest
+# itself: tests/test_manifest_names.py checks that this list is the manifest's.
+SCENARIO_MODULES = ("network",)
 for _name in SCENARIO_MODULES:
     globals().update(_own(importlib.import_module(f"{__package__}.{_name}")))
