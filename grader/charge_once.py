@@ -13,9 +13,9 @@ an exercise that shares a file with its prerequisite (`gradient_descent` beside
 `numerical_gradient`) is still the student's own code. A rerun only ever scores code of the
 student's: an exercise with no functions of its own left in the rerun earns nothing from it. The
 capstone has none (it grades the student's network and training loop together), so it is never
-rerun: its score is what the student's own net, trained by the student's own loop, reaches. The students'
-copy has no reference: there the report says how many points hang on the prerequisite instead
-(`recoverable`).
+rerun: its score is what the student's own net, trained by the student's own loop, reaches. The
+students' copy has no reference: there the report says how many points hang on the prerequisite
+instead (`recoverable`).
 """
 from __future__ import annotations
 

@@ -1,14 +1,14 @@
 """One grading run: which suites to run, in which phase, and the results model they make.
 
-Phase one runs every chosen unit exercise in one judge (the manifest's `phase`). An exercise fails "blocked"
-when a failing check called a prerequisite that does not pass (wrong, raising, looping or still
-a stub): what it builds on and was not asked for is graded too when one fails, so that grading an
-exercise alone gives the status and score a full run gives. A trained exercise (the capstone)
-trains on MNIST for a while, so it runs in a second phase: whenever the network and training
-loop it drives exist (it is not started only while everything it builds on is), scored from the
-accuracy it reaches and nothing else, never rescored with reference code. When it falls short
-while a prerequisite fails, that prerequisite is named as the likely cause. Asked for alone, it
-runs first and its prerequisites only when it does not pass: what they would tell is needed only
+Phase one runs every chosen unit exercise (the manifest's `phase`) in one judge. An exercise fails
+"blocked" when a failing check called a prerequisite that does not pass (wrong, raising, looping or
+still a stub): what it builds on and was not asked for is graded too when one fails, so that
+grading an exercise alone gives the status and score a full run gives. A trained exercise (the
+capstone) trains on MNIST for a while, so it runs in a second phase: whenever the network and
+training loop it drives exist (it is not started only while everything it builds on is), scored
+from the accuracy it reaches and nothing else, never rescored with reference code. When it falls
+short while a prerequisite fails, that prerequisite is named as the likely cause. Asked for alone,
+it runs first and its prerequisites only when it does not pass: what they would tell is needed only
 then.
 
 MNIST is loaded here, in `grade`, before a judge that needs it starts: a download then shows its

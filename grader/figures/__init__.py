@@ -128,7 +128,7 @@ def _gradient(context: Context, path: Path):
     return draw.gradient(grid, arrows, paths, path), skipped
 
 
-def _capstone(context: Context, figure: str) -> dict:
+def _trained_results(context: Context, figure: str) -> dict:
     """The last run's results of the trained exercise figure is drawn from."""
     ids = {e.id for e in drawn_from(figure)}
     found = next((e for e in context.last.get("exercises", []) if e.get("id") in ids), None)
@@ -138,11 +138,12 @@ def _capstone(context: Context, figure: str) -> dict:
 
 
 def _learning_curves(context: Context, path: Path):
-    return draw.learning_curves(_capstone(context, "learning_curves")["history"], path), []
+    history = _trained_results(context, "learning_curves")["history"]
+    return draw.learning_curves(history, path), []
 
 
 def _misclassified(context: Context, path: Path):
-    wrong = _capstone(context, "misclassified").get("misclassified")
+    wrong = _trained_results(context, "misclassified").get("misclassified")
     if not wrong:
         raise Skip(catalog.text("plot.no_misclassified"))
     from data.errors import MnistError
