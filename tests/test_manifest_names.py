@@ -74,3 +74,25 @@ def test_the_worker_loads_the_scenario_modules_the_manifest_names():
         assert (GRADER / "worker" / f"{name}.py").is_file(), name
     # the capstone's training step is found by name where the session looks for it
     assert scenarios.capstone.__module__ == scenarios.__package__ + ".network"
+
+
+def test_every_field_of_the_manifest_names_something_that_exists():
+    from grader.figures import DRAWINGS
+    modules = set(manifest.modules())
+    for exercise in manifest.EXERCISES:
+        assert exercise.phase in (manifest.UNIT, manifest.TRAINED), exercise.id
+        assert exercise.followed_files and set(exercise.followed_files) <= modules, exercise.id
+        assert set(exercise.figures) <= set(DRAWINGS), exercise.id
+        assert set(exercise.shows) <= {"accuracy", "train_test_gap"}, exercise.id
+    assert {f for e in manifest.EXERCISES for f in e.figures} == set(DRAWINGS)
+    solutions = GRADER.parent / "solutions"
+    for exercise in manifest.EXERCISES:
+        if not exercise.drives:
+            continue
+        (cls_module, cls_name), (fn_module, fn_name) = (t.split(":") for t in exercise.drives)
+        tree = ast.parse((solutions / f"{cls_module.replace('.', '/')}.py").read_text())
+        (cls,) = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls_name]
+        methods = {n.name for n in cls.body if isinstance(n, ast.FunctionDef)}
+        assert set(exercise.methods) <= methods, exercise.id
+        tree = ast.parse((solutions / f"{fn_module.replace('.', '/')}.py").read_text())
+        assert fn_name in {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
