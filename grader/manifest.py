@@ -45,7 +45,8 @@ class Exercise:
     # The `grade plot` figures drawn from it (grader/figures/__init__.py draws each by name).
     figures: tuple[str, ...] = ()
     # The worker module (grader/worker/<name>.py) holding the scenarios its checks run beyond
-    # the generic ones of grader/worker/scenarios.py; None: only those.
+    # the generic ones of grader/worker/scenarios.py; None: only those. The worker cannot read
+    # the manifest, so scenarios.py lists the same modules (SCENARIO_MODULES; a test compares).
     scenarios: str | None = None
     # What its scenario drives in the submission: the class ("module:Class", dotted under the
     # target) and function trained with it; () when no scenario drives a class.
@@ -134,9 +135,9 @@ def trained() -> list[Exercise]:
     return [e for e in EXERCISES if e.phase == TRAINED]
 
 
-def quick(exercises=EXERCISES) -> list[Exercise]:
-    """Those of exercises that quick runs grade (`--skip-final`, `watch`, `grade list`)."""
-    return [e for e in exercises if e.in_quick_runs]
+def quick() -> list[Exercise]:
+    """The exercises quick runs grade (`--skip-final`, `watch`, `grade list`), in book order."""
+    return [e for e in EXERCISES if e.in_quick_runs]
 
 
 def shows(exercise_id: str, what: str) -> bool:
