@@ -23,6 +23,9 @@ PRINTED_LINES = 10  # lines of a failing check's printed output shown under its 
 # Every status token; the JSON results and the text report use exactly these.
 STATUSES = ("passed", "partial", "failed", "not_started", "error", "timeout", "blocked",
             "not_graded")  # not_graded: it needs MNIST, which could not be had here
+# A check's statuses, and how a run can have been confined (grader/judge/sandbox.py).
+TEST_STATUSES = ("passed", "failed", "error", "not_started", "timeout", "skipped", "not_graded")
+SANDBOXES = ("bwrap", "uid", "landlock", "none")
 # Test-level statuses, in the order that decides a failed exercise's status.
 _FAILURE_ORDER = ("timeout", "error", "failed")
 SCHEMA = Path(__file__).with_name("results.schema.json")
@@ -31,7 +34,7 @@ SCHEMA = Path(__file__).with_name("results.schema.json")
 EXERCISE_KEYS = ("id", "title", "section", "status", "score", "max_score", "tests", "blocked_by",
                  "likely_cause", "advice", "charged_once", "recoverable")
 _MISSING = object()
-_KINDS = {str: "string", float: "number", bool: "true/false", list: "list", dict: "object"}
+_KINDS = {str: "string", float: "number", bool: "boolean", list: "array", dict: "object"}
 
 
 class NotResults(ValueError):
@@ -53,17 +56,21 @@ class ResultsFileError(click.ClickException):
         self.path, self.reason, self.fields = path, reason, fields
 
 
-def _field(data: dict, key: str, kind: type, where: str, default: Any = _MISSING) -> Any:
-    """data[key], which must be of kind (float: any number but a bool); default when it is
-    missing (or null, where the default is None); NotResults when there is no default."""
+def _field(data: dict, key: str, kind: type, where: str, default: Any = _MISSING,
+           among: tuple = ()) -> Any:
+    """data[key], which must be of kind (float: any number but a bool) and, given among, one of
+    those; default when it is missing (or null, where the default is None); NotResults when
+    there is no default."""
     value = data.get(key, _MISSING)
     if value is _MISSING or (value is None and default is None):
         if default is _MISSING:
             raise NotResults("results.not_results", where=where + key, kind=_KINDS[kind])
         return default
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if not (number if kind is float else isinstance(value, kind)):
-        raise NotResults("results.not_results", where=where + key, kind=_KINDS[kind])
+    if not (number if kind is float else isinstance(value, kind)) or \
+            (among and value not in among):
+        raise NotResults("results.not_results", where=where + key,
+                         kind=" | ".join(among) if among else _KINDS[kind])
     return float(value) if kind is float else value
 
 
@@ -153,12 +160,12 @@ class TestResult:
         records = dict(_field(data, "records", dict, where, {}))
         for key in _items(data, "record_keys", str, where):
             if key not in (shown or {}):
-                raise NotResults("results.not_results", where=f"{where}record_keys", kind="list")
+                raise NotResults("results.not_results", where=f"{where}record_keys", kind="array")
             records[key] = shown[key]
         return cls(nodeid=_field(data, "nodeid", str, where, name),
                    exercise=_field(data, "exercise", str, where, exercise),
                    weight=_field(data, "weight", float, where, 1.0),
-                   status=_field(data, "status", str, where),
+                   status=_field(data, "status", str, where, among=TEST_STATUSES),
                    message=_field(data, "message", str, where, ""),
                    advice=_items(data, "advice", str, where), records=records,
                    hidden=_field(data, "hidden", bool, where, False),
@@ -275,9 +282,7 @@ class ExerciseResult:
                     "points": _field(data, "max_score", float, where, float(exercise.points))}
         if any(getattr(exercise, k) != v for k, v in recorded.items()):
             exercise = replace(exercise, **recorded)
-        status = _field(data, "status", str, where)
-        if status not in STATUSES:
-            raise NotResults("results.not_results", where=where + "status", kind="string")
+        status = _field(data, "status", str, where, among=STATUSES)
         extra = {k: v for k, v in data.items() if k not in EXERCISE_KEYS}
         tests = [TestResult.from_dict(t, exercise_id, extra, f"{where}tests[{n}].")
                  for n, t in enumerate(_field(data, "tests", list, where, []))]
@@ -366,7 +371,7 @@ class RunResult:
                    _field(data, "target", str, "", ""),
                    hidden=_field(data, "hidden_tests_included", bool, "", None),
                    kit_error=_field(data, "kit_error", str, "", None),
-                   sandbox=_field(data, "sandbox", str, "", "none"),
+                   sandbox=_field(data, "sandbox", str, "", "none", SANDBOXES),
                    sandbox_layers=_items(data, "sandbox_layers", str, ""),
                    charge_once=_field(data, "charge_once", bool, "", None),
                    skipped_final=_field(data, "skipped_final", bool, "", None),
