@@ -315,6 +315,26 @@ def gradebook(results, csv_path, json_path, allow_mixed, lms, roster, assignment
 
 
 @main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice([*FORMATS, "classroom"]), default="text",
+              show_default=True, help="How to render it: the formats of `grade run --format`, "
+                                      "or classroom (GitHub Classroom's base64 report).")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file instead of the terminal.")
+@click.option("--lang", type=click.Choice(catalog.LANGUAGES), expose_value=False,
+              # unset, it keeps what `grade --lang` chose
+              callback=lambda c, p, v: v and _choose_language(c, p, v),
+              help="The language of the report (default: `grade --lang`, DLFS_LANG, then "
+                   "the locale).")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Text format: every failing check's message, not only the first.")
+def report(file, fmt, output, verbose):
+    """Render a saved results file (`grade run --format json --output FILE`) again; nothing is
+    graded."""
+    commands.report(file, fmt, output, verbose=verbose)
+
+
+@main.command()
 @click.option("--target", default="exercises", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--name")

@@ -15,6 +15,8 @@ from typing import Callable
 import numpy as np
 
 from .. import catalog
+from ..manifest import CAPSTONE
+from ..results import RunResult
 from ..judge.suite import student, worker_function
 from . import draw
 from .calls import Skip, StudentCode
@@ -38,7 +40,7 @@ class Figure:
 
 
 class Context:
-    def __init__(self, code: StudentCode, last: dict, timeout: float):
+    def __init__(self, code: StudentCode, last: RunResult | None, timeout: float):
         self.code, self.last, self.timeout = code, last, timeout
 
 
@@ -118,11 +120,12 @@ def _gradient(context: Context, path: Path):
 
 
 def _capstone(context: Context) -> dict:
-    found = next((e for e in context.last.get("exercises", []) if e.get("id") == "mnist_final"),
-                 None)
-    if not found or not found.get("history"):
+    """What the last run's capstone recorded (its history, the digits it got wrong)."""
+    found = next((e for e in context.last.exercises if e.id == CAPSTONE), None) \
+        if context.last else None
+    if not found or not found.extra.get("history"):
         raise Skip(catalog.text("plot.no_history"))
-    return found
+    return found.extra
 
 
 def _learning_curves(context: Context, path: Path):
@@ -154,12 +157,12 @@ FIGURES = (
 )
 
 
-def make_figures(target: Path, out_dir: Path, mode: str, last: dict, ids=(),
+def make_figures(target: Path, out_dir: Path, mode: str, last: RunResult | None, ids=(),
                  timeout: float = 30.0) -> tuple[dict[str, Path], list[str]]:
     """Draw the figures for `ids` (all when none) into out_dir: ({name: path} of those drawn,
     the lines of those skipped, each naming what it needs).
 
-    last: the last `grade run` results of this target (for the capstone), {} if none."""
+    last: the last `grade run` results of this target (for the capstone), None if none."""
     chosen = [f for f in FIGURES if not ids or set(f.needs) & set(ids)]
     drawn: dict[str, Path] = {}
     skipped: list[str] = []

@@ -6,7 +6,6 @@ kit under a wall-clock cap, so a submission that crashes, hangs or breaks its gr
 own row: zeros and a note saying why."""
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -21,7 +20,8 @@ from pathlib import Path
 import click
 
 from .. import manifest
-from .gradebook import Entry, render_csv, render_json, usable
+from .gradebook import Entry, kit_problem, not_usable, render_csv, render_json
+from ..results import ResultsFileError, RunResult
 from ..manifest import CAPSTONE
 from ..judge import reaper
 from ..judge.sandbox import checked_env
@@ -184,10 +184,11 @@ class Batch:
 
 def _entry(name: str, output: Path, returncode: int, log: Path) -> Entry:
     try:
-        results = json.loads(output.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        results = RunResult.load(output)
+        problem = kit_problem(results)
+    except ResultsFileError as error:  # none, or not readable: the exit status says more
         results = None
-    problem = usable(results) if results is not None else None
+        problem = None if error.reason == "results.unreadable" else not_usable(error)
     if results is not None and not problem and returncode in (0, 1):
         return Entry(name, results)
     if problem is None:
@@ -200,7 +201,7 @@ def _entry(name: str, output: Path, returncode: int, log: Path) -> Entry:
         else:
             tail = log.read_text(errors="replace").strip().splitlines()[-1:] or [""]
             problem = f"grade exited with status {returncode} and wrote no results: {tail[0]}"
-    return Entry(name, results if isinstance(results, dict) else None, problem)
+    return Entry(name, results, problem)
 
 
 class _Progress:
@@ -220,7 +221,7 @@ class _Progress:
             self.bar.update(1, visible(entry.submission))
             return
         score = "" if entry.error else \
-            f" {entry.results['score']:g}/{entry.results['max_score']:g}"
+            f" {entry.results.score:g}/{entry.results.max_score:g}"
         note = "error: " + entry.error if entry.error else "ok"
         # A submission's name and its note are the student's text: shown, never obeyed.
         click.echo(visible(f"[{self.done}/{self.total}] {entry.submission}:{score} {note}"),
