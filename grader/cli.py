@@ -231,6 +231,25 @@ def lms_options(command):
     return command
 
 
+def report_options(command):
+    """--report DIR and --lang: the class report (grader/instructor/class_report.py)."""
+    command = click.option(
+        "--lang", type=click.Choice(catalog.LANGUAGES), expose_value=False,
+        callback=lambda c, p, v: v and _choose_language(c, p, v),  # unset: `grade --lang`'s
+        help="The language of the class report (default: `grade --lang`, DLFS_LANG, then the "
+             "locale).")(command)
+    return click.option(
+        "--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+        help="Also write the class report in this folder: index.html (scores, each exercise's "
+             "rates, the most frequent mistakes, the capstone) and a page per submission."
+    )(command)
+
+
+def _reported(report_dir) -> None:
+    if report_dir is not None:
+        click.echo(f"report: {report_dir / 'index.html'}")
+
+
 def _check_lms(lms, roster) -> None:
     """Refuse a missing or unusable roster before grading or merging anything."""
     if (lms is None) != (roster is None):
@@ -268,13 +287,14 @@ def _to_lms(entries, lms, roster, assignment, output) -> None:
                    "copy only). Off by default, as in every other path.")
 @SANDBOX_OPTION
 @lms_options
+@report_options
 def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeout, charge_once,
-          sandbox, lms, roster, assignment, output):
+          sandbox, lms, roster, assignment, output, report_dir):
     """Grade every sub-folder and .zip of SUBMISSIONS (all exercises, or the IDS named)."""
     from .instructor.batch import run_batch
-    if csv_path is None and json_path is None and lms is None:
-        raise click.UsageError("give --csv FILE, --json FILE, --lms canvas|moodle or several: "
-                               "where the grades go")
+    if csv_path is None and json_path is None and lms is None and report_dir is None:
+        raise click.UsageError("give --csv FILE, --json FILE, --lms canvas|moodle, --report DIR "
+                               "or several: where the grades go")
     _check_lms(lms, roster)
     try:
         mode = commands.confinement(sandbox, hidden, batch=True)
@@ -284,11 +304,12 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
         raise KitFailure(str(error)) from None
     entries = run_batch(KIT_ROOT, submissions, csv_path, json_path, jobs=jobs,
                         skip_final=skip_final, hidden=hidden, timeout=timeout, ids=ids,
-                        sandbox=mode, charge_once=charge_once)
+                        sandbox=mode, charge_once=charge_once, report=report_dir)
     failed = [e.submission for e in entries if e.error]
     click.echo(visible(f"graded {len(entries) - len(failed)} of {len(entries)} submissions"
                        + (f"; not graded: {', '.join(failed)}" if failed else "")))
     _to_lms(entries, lms, roster, assignment, output)
+    _reported(report_dir)
 
 
 @main.command()
@@ -302,16 +323,21 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
               help="Merge results graded against different exercise manifests (kit versions) "
                    "or with different settings (--charge-once, --hidden, --skip-final).")
 @lms_options
-def gradebook(results, csv_path, json_path, allow_mixed, lms, roster, assignment, output):
+@report_options
+def gradebook(results, csv_path, json_path, allow_mixed, lms, roster, assignment, output,
+              report_dir):
     """Merge `grade run --format json` results files into one gradebook CSV, or an LMS's."""
     from .instructor.gradebook import merge
-    if csv_path is None and lms is None:
-        raise click.UsageError("give --csv FILE, --lms canvas|moodle or both: where the grades go")
+    if csv_path is None and lms is None and report_dir is None:
+        raise click.UsageError("give --csv FILE, --lms canvas|moodle, --report DIR or several: "
+                               "where the grades go")
     _check_lms(lms, roster)
-    entries = merge(list(results), csv_path, json_path, allow_mixed=allow_mixed)
+    entries = merge(list(results), csv_path, json_path, allow_mixed=allow_mixed,
+                    report=report_dir)
     if csv_path is not None:
         click.echo(f"gradebook: {len(entries)} rows in {csv_path}")
     _to_lms(entries, lms, roster, assignment, output)
+    _reported(report_dir)
 
 
 @main.command()

@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from .. import manifest
+from . import class_report
 from .gradebook import Entry, kit_problem, not_usable, render_csv, render_json
 from ..results import ResultsFileError, RunResult
 from ..manifest import CAPSTONE
@@ -235,8 +236,10 @@ class _Progress:
 def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Path | None,
               jobs: int = 1, skip_final: bool = False, hidden: bool = False,
               timeout: float = 1800.0, ids: tuple[str, ...] = (),
-              sandbox: str = "bwrap", charge_once: bool = False) -> list[Entry]:
-    """Grade every submission in folder with `jobs` workers; write the gradebook CSV and JSON.
+              sandbox: str = "bwrap", charge_once: bool = False,
+              report: Path | None = None) -> list[Entry]:
+    """Grade every submission in folder with `jobs` workers; write the gradebook CSV and JSON
+    (and the class report in the folder report, given one).
 
     `sandbox` is the mode each `grade run` uses, already checked by the caller."""
     submissions = find_submissions(Path(folder).resolve())  # `grade run` runs in kit_root
@@ -272,4 +275,6 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
         write_atomically(csv_path, render_csv(ordered, chosen))
     if json_path is not None:
         write_atomically(json_path, render_json(ordered))
+    if report is not None:
+        class_report.write(ordered, report)
     return ordered

@@ -180,8 +180,9 @@ def _said(value: str) -> str:
 
 
 def merge(paths: list[Path], csv_path: Path | None, json_path: Path | None = None,
-          allow_mixed: bool = False) -> list[Entry]:
-    """Merge results files into a gradebook CSV (and a JSON like `grade batch` writes)."""
+          allow_mixed: bool = False, report: Path | None = None) -> list[Entry]:
+    """Merge results files into a gradebook CSV (and a JSON like `grade batch` writes, and the
+    class report in the folder report)."""
     entries = [load_entry(Path(p)) for p in paths]
     if not allow_mixed:
         _refuse_mixed([Path(p) for p in paths], entries)
@@ -197,4 +198,7 @@ def merge(paths: list[Path], csv_path: Path | None, json_path: Path | None = Non
         write_atomically(csv_path, render_csv(entries))
     if json_path is not None:
         write_atomically(json_path, render_json(entries))
+    if report is not None:
+        from . import class_report  # it imports this module
+        class_report.write(entries, report)
     return entries
