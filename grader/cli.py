@@ -369,7 +369,8 @@ def submit(target, output, name):
     from .submit import SubmitError, hand_in
     folder = KIT_ROOT / target if target == "exercises" else Path(target)
     try:
-        lines = hand_in(folder, output, name, commands.last_results(folder.resolve()))
+        last = commands.last_results(folder.resolve())  # the reminders read its JSON form
+        lines = hand_in(folder, output, name, last.to_dict() if last else {})
     except SubmitError as error:
         raise click.ClickException(str(error)) from None
     click.echo("\n".join(lines))
