@@ -113,6 +113,20 @@ def test_the_page_has_the_rates_the_ungraded_and_a_page_per_submission(graded):
     assert not re.search(r"""(src|href)=["'](?!data:|submissions/)""", page)
 
 
+def test_a_generic_or_rescored_check_names_no_mistake_and_a_submission_counts_once():
+    def check(name: str, key: str, **fields) -> Check:
+        return Check(f"suites/ch03/test_softmax.py::{name}", "softmax", 1.0, "failed", key=key,
+                     **fields)
+    softmax = manifest.BY_ID["softmax"]
+    tests = [check("test_big", NO_MAX), check("test_batch", NO_MAX),
+             check("test_value", "feedback.softmax.wrong_value"),
+             check("test_rows", "feedback.softmax.no_keepdims", rescored=True),
+             check("test_raises", "")]
+    result = RunResult([build_exercise(softmax, tests)], 1.0, "alice")
+    found = class_report.mistakes([result, None, result])
+    assert [(m.key, m.students, m.exercise.section) for m in found] == [(NO_MAX, [0, 2], "3.5.2")]
+
+
 def _trained(accuracy: float, seconds: float) -> ExerciseResult:
     """The capstone as the grader builds it from its check's records (training here takes from
     20 s to past the budget, as the machine's load goes: too slow, and its verdict load's)."""

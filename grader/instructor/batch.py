@@ -20,7 +20,6 @@ from pathlib import Path
 import click
 
 from .. import manifest
-from . import class_report
 from .gradebook import Entry, kit_problem, not_usable, render_csv, render_json
 from ..results import ResultsFileError, RunResult
 from ..manifest import CAPSTONE
@@ -276,5 +275,6 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
     if json_path is not None:
         write_atomically(json_path, render_json(ordered))
     if report is not None:
+        from . import class_report  # matplotlib: only when a report is asked for
         class_report.write(ordered, report)
     return ordered

@@ -9,10 +9,10 @@ are made from the entries' results alone."""
 from __future__ import annotations
 
 import html
-from urllib.parse import quote
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from .. import catalog, manifest
 from ..reporters import html as html_report
