@@ -27,6 +27,7 @@ ALWAYS_SHOWN = ("passed", "partial", "failed", "not_started", "blocked")  # the 
 STYLE = html_report.STYLE + """
 td.number { text-align: right; white-space: nowrap; }
 .note { color: #57606a; font-size: 0.9rem; }
+#mistakes td, #submissions td, #ungraded td { overflow-wrap: anywhere; }
 """
 
 
