@@ -35,12 +35,14 @@ THRESHOLD = 0.9
 CRASHING = "segfault.py"  # softmax dies on SIGSEGV: an error, not a named mistake
 
 
-def _mistake(folder: Path, name: str, fixtures: list[str], base: Path = SOLUTIONS) -> None:
+def _mistake(folder: Path, name: str, fixtures: list[str | Path]) -> None:
+    """The reference with each fixture's code added to its module (a name under tests/mistakes/,
+    or a path), as the submission folder name."""
     patches: dict[str, str] = {}
     for fixture in fixtures:
         read = read_fixture(fixture if isinstance(fixture, Path) else TESTS / "mistakes" / fixture)
         patches[read["module"]] = patches.get(read["module"], "") + "\n\n" + read["text"]
-    built = patched_submission(folder / f"build-{len(list(folder.iterdir()))}", patches, base)
+    built = patched_submission(folder / f"build-{len(list(folder.iterdir()))}", patches)
     shutil.move(built, folder / "submissions" / name)
 
 
