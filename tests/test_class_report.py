@@ -210,3 +210,12 @@ def test_the_report_renders_in_chromium_in_english_and_japanese(graded, tmp_path
     own = next((graded / "en" / "submissions").glob("*-bob.html"))
     assert 'data-id="softmax" data-status="partial"' in _chromium("--dump-dom",
                                                                    own.as_uri()).stdout
+
+
+def test_without_a_place_for_the_grades_the_usage_error_names_report_too(tmp_path):
+    results = tmp_path / "alice.json"
+    results.write_text("{}", encoding="utf-8")
+    for command in (["gradebook", str(results)], ["batch", str(tmp_path)]):
+        done = CliRunner().invoke(main, command)
+        assert done.exit_code == 2 and "--report DIR" in done.output, done.output
+        assert not (tmp_path / "index.html").exists()
