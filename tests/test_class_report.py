@@ -16,6 +16,7 @@ from grader import catalog, manifest
 from grader.cli import main
 from grader.instructor import class_report
 from grader.instructor.gradebook import Entry
+from grader.reporters import html as html_report
 from grader.results import ExerciseResult, RunResult, build_exercise
 from grader.results import TestResult as Check  # not a test class
 
@@ -111,6 +112,11 @@ def test_the_page_has_the_rates_the_ungraded_and_a_page_per_submission(graded):
     for link in set(links):
         own = (graded / "en" / unquote(link)).read_text(encoding="utf-8")
         assert 'id="scores"' in own and 'href="../index.html"' in own
+    # bob's page is his own `grade run --format html` report, with a link back
+    bob = next(r for r in json.loads((graded / "all.json").read_text()) if r["submission"] == "bob")
+    own = next((graded / "en" / "submissions").glob("*-bob.html")).read_text(encoding="utf-8")
+    back = re.search(r'<p><a href="../index.html">[^<]*</a></p>', own).group()
+    assert own.replace(back, "") == html_report.render(RunResult.from_dict(bob["results"]))
     assert page.count("data:image/png;base64,") == 1  # the histogram; no capstone was trained
     assert not re.search(r"""(src|href)=["'](?!data:|submissions/)""", page)
 
@@ -164,6 +170,7 @@ def test_gradebook_writes_the_report_in_japanese_from_results_files(graded):
     ja = catalog.load("ja")
     assert '<html lang="ja">' in page and ja["class.title"] in page
     assert ja["class.ungraded.none"] in page  # only graded results were given
+    assert f"<th>{ja['status.not_started']}</th>" in page
     assert {k: v[0] for k, v in _rows(page).items()} == {NO_MAX: 2, NO_DELTA: 2}
     own = (graded / "ja" / "submissions").glob("*-alice.html")
     assert ja["class.back"] in next(own).read_text(encoding="utf-8")
