@@ -231,6 +231,25 @@ def lms_options(command):
     return command
 
 
+def report_options(command):
+    """--report DIR and --lang: the class report (grader/instructor/class_report.py)."""
+    command = click.option(
+        "--lang", type=click.Choice(catalog.LANGUAGES), expose_value=False,
+        callback=lambda c, p, v: v and _choose_language(c, p, v),  # unset: `grade --lang`'s
+        help="The language of the class report (default: `grade --lang`, DLFS_LANG, then the "
+             "locale).")(command)
+    return click.option(
+        "--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+        help="Also write the class report in this folder: index.html (scores, each exercise's "
+             "rates, the most frequent mistakes, the capstone) and a page per submission."
+    )(command)
+
+
+def _reported(report_dir) -> None:
+    if report_dir is not None:
+        click.echo(f"report: {report_dir / 'index.html'}")
+
+
 def _check_lms(lms, roster) -> None:
     """Refuse a missing or unusable roster before grading or merging anything."""
     if (lms is None) != (roster is None):
@@ -279,15 +298,16 @@ def _to_lms(entries, lms, roster, assignment, output) -> None:
 @click.option("--similarity-threshold", type=click.FloatRange(0, 1, min_open=True),
               help="The share of a submission's own code found elsewhere that names a match "
                    "(default 0.5).")
+@report_options
 def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeout, charge_once,
           sandbox, lms, roster, assignment, output, similarity, similarity_references,
-          similarity_threshold):
+          similarity_threshold, report_dir):
     """Grade every sub-folder and .zip of SUBMISSIONS (all exercises, or the IDS named)."""
     from .instructor import similarity as similar
     from .instructor.batch import run_batch
-    if csv_path is None and json_path is None and lms is None:
-        raise click.UsageError("give --csv FILE, --json FILE, --lms canvas|moodle or several: "
-                               "where the grades go")
+    if csv_path is None and json_path is None and lms is None and report_dir is None:
+        raise click.UsageError("give --csv FILE, --json FILE, --lms canvas|moodle, --report DIR "
+                               "or several: where the grades go")
     _check_lms(lms, roster)
     if not similarity and (similarity_references or similarity_threshold is not None):
         raise click.UsageError("--similarity-reference and --similarity-threshold go with "
@@ -303,13 +323,15 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
         raise KitFailure(str(error)) from None
     entries = run_batch(KIT_ROOT, submissions, csv_path, json_path, jobs=jobs,
                         skip_final=skip_final, hidden=hidden, timeout=timeout, ids=ids,
-                        sandbox=mode, charge_once=charge_once, similar=check)
+                        sandbox=mode, charge_once=charge_once, similar=check,
+                        report=report_dir)
     if check is not None:
         click.echo(f"similarity report: {check.report}")
     failed = [e.submission for e in entries if e.error]
     click.echo(visible(f"graded {len(entries) - len(failed)} of {len(entries)} submissions"
                        + (f"; not graded: {', '.join(failed)}" if failed else "")))
     _to_lms(entries, lms, roster, assignment, output)
+    _reported(report_dir)
 
 
 @main.command()
@@ -323,16 +345,41 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
               help="Merge results graded against different exercise manifests (kit versions) "
                    "or with different settings (--charge-once, --hidden, --skip-final).")
 @lms_options
-def gradebook(results, csv_path, json_path, allow_mixed, lms, roster, assignment, output):
+@report_options
+def gradebook(results, csv_path, json_path, allow_mixed, lms, roster, assignment, output,
+              report_dir):
     """Merge `grade run --format json` results files into one gradebook CSV, or an LMS's."""
     from .instructor.gradebook import merge
-    if csv_path is None and lms is None:
-        raise click.UsageError("give --csv FILE, --lms canvas|moodle or both: where the grades go")
+    if csv_path is None and lms is None and report_dir is None:
+        raise click.UsageError("give --csv FILE, --lms canvas|moodle, --report DIR or several: "
+                               "where the grades go")
     _check_lms(lms, roster)
-    entries = merge(list(results), csv_path, json_path, allow_mixed=allow_mixed)
+    entries = merge(list(results), csv_path, json_path, allow_mixed=allow_mixed,
+                    report=report_dir)
     if csv_path is not None:
         click.echo(f"gradebook: {len(entries)} rows in {csv_path}")
     _to_lms(entries, lms, roster, assignment, output)
+    _reported(report_dir)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice([*FORMATS, "classroom"]), default="text",
+              show_default=True, help="How to render it: the formats of `grade run --format`, "
+                                      "or classroom (GitHub Classroom's base64 report).")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file instead of the terminal.")
+@click.option("--lang", type=click.Choice(catalog.LANGUAGES), expose_value=False,
+              # unset, it keeps what `grade --lang` chose
+              callback=lambda c, p, v: v and _choose_language(c, p, v),
+              help="The language of the report (default: `grade --lang`, DLFS_LANG, then "
+                   "the locale).")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Text format: every failing check's message, not only the first.")
+def report(file, fmt, output, verbose):
+    """Render a saved results file (`grade run --format json --output FILE`) again; nothing is
+    graded."""
+    commands.report(file, fmt, output, verbose=verbose)
 
 
 @main.command()
@@ -344,7 +391,8 @@ def submit(target, output, name):
     from .submit import SubmitError, hand_in
     folder = KIT_ROOT / target if target == "exercises" else Path(target)
     try:
-        lines = hand_in(folder, output, name, commands.last_results(folder.resolve()))
+        last = commands.last_results(folder.resolve())  # the reminders read its JSON form
+        lines = hand_in(folder, output, name, last.to_dict() if last else {})
     except SubmitError as error:
         raise click.ClickException(str(error)) from None
     click.echo("\n".join(lines))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sys
 import tempfile
@@ -19,7 +18,7 @@ from .grading import grade
 from .reporters import render, write_atomically
 from .reporters.safe_text import visible
 from .reporters.text import table_row
-from .results import RunResult
+from .results import ResultsFileError, RunResult
 from .judge.sandbox import SandboxUnavailable
 from .runner import KitError, RunOptions, sandbox_mode
 
@@ -128,10 +127,9 @@ def _report_figures(result: RunResult, ids, options: RunOptions, scratch: Path):
     """The HTML report's figures, drawn after grading from the same code (and, for the
     capstone, this run's history or else the last run's)."""
     from .figures import make_figures
-    last = result.to_dict()
-    trained = {e.id for e in manifest.trained()}
-    if not any(e.get("history") for e in last["exercises"] if e["id"] in trained):
-        last = last_results(options.target)
+    trained = [e for e in result.exercises if not e.exercise.in_quick_runs]
+    last = result if any(e.extra.get("history") for e in trained) \
+        else last_results(options.target)
     return make_figures(options.target, scratch, options.sandbox, last, ids=tuple(ids),
                         timeout=min(options.timeout, 30.0))
 
@@ -147,11 +145,8 @@ def list_exercises(target: Path) -> None:
     result = grade(now, RunOptions(target=target, sandbox=confinement("auto", False)),
                    skip_final=True)
     statuses = {e.id: (e.status, e.score) for e in result.exercises}
-    try:
-        last = {e["id"]: (e["status"], e["score"])
-                for e in json.loads(_state_file(target).read_text())["exercises"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        last = {}
+    saved = last_results(target)
+    last = {e.id: (e.status, e.score) for e in saved.exercises} if saved else {}
     for exercise in later:
         unknown = "not_run" if exercise.in_quick_runs else "not_started"
         statuses[exercise.id] = last.get(exercise.id, (unknown, 0.0))
@@ -177,12 +172,36 @@ def hint(exercise_id: str) -> str:
         catalog.text("hint.reread", section=exercise.section)])
 
 
-def last_results(target: Path) -> dict:
-    """The last `grade run` results of target (JSON), or {} when there are none."""
+def last_results(target: Path) -> RunResult | None:
+    """The last `grade run` results of target, or None when there are none; one line on
+    standard error when they cannot be read (an older kit's, say), which a new run replaces."""
+    path = _state_file(target)
+    if not path.is_file():
+        return None
     try:
-        return json.loads(_state_file(target).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+        return RunResult.load(path)
+    except ResultsFileError as error:
+        click.echo(visible(error.message), err=True)
+        return None
+
+
+def report(path: Path, fmt: str = "text", output: Path | None = None,
+           verbose: bool = False) -> RunResult:
+    """Render a saved results file again, in any format and the chosen language; nothing is
+    graded again (so an HTML report has no figures: they are drawn from code, when grading)."""
+    result = RunResult.load(path)
+    if fmt == "classroom":
+        from .reporters.classroom import encode
+        text = encode(result) + "\n"
+    else:
+        text = render(result, fmt, verbose=verbose)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, click.unstyle(text))
+        click.echo(catalog.text("report.written", path=output, score=result.score,
+                                max_score=result.max_score))
+    return result
 
 
 def plot(ids, target: str, kit_root: Path, out_dir: Path, timeout=30.0, sandbox="auto") -> dict:

@@ -1,12 +1,17 @@
 """The results model: plain dataclasses built once from the runner's test results, then read
-by every reporter. Nothing here runs code."""
+by every reporter, and read back from a saved results file (`RunResult.load`) by everything else
+that reads one. `from_dict(to_dict(r)) == r`; the file's shape is grader/results.schema.json.
+Nothing here runs code."""
 from __future__ import annotations
 
+import json
 import platform
 from importlib import metadata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
+import click
 import numpy as np
 
 from . import catalog, manifest
@@ -18,8 +23,71 @@ PRINTED_LINES = 10  # lines of a failing check's printed output shown under its 
 # Every status token; the JSON results and the text report use exactly these.
 STATUSES = ("passed", "partial", "failed", "not_started", "error", "timeout", "blocked",
             "not_graded")  # not_graded: it needs MNIST, which could not be had here
+# A check's statuses, and how a run can have been confined (grader/judge/sandbox.py).
+TEST_STATUSES = ("passed", "failed", "error", "not_started", "timeout", "skipped", "not_graded")
+SANDBOXES = ("bwrap", "uid", "landlock", "none")
 # Test-level statuses, in the order that decides a failed exercise's status.
 _FAILURE_ORDER = ("timeout", "error", "failed")
+SCHEMA = Path(__file__).with_name("results.schema.json")
+# An exercise entry's own keys; every other key of it is one of its extra (the capstone's
+# accuracy, history...), which to_dict has always written at the entry's top level.
+EXERCISE_KEYS = ("id", "title", "section", "status", "score", "max_score", "tests", "blocked_by",
+                 "likely_cause", "advice", "charged_once", "recoverable")
+_MISSING = object()
+_KINDS = {str: "string", float: "number", bool: "boolean", list: "array", dict: "object"}
+
+
+class NotResults(ValueError):
+    """Data that is not results this kit can read: key is its catalog message, fields its
+    fields (without the file's path, which only the caller knows)."""
+
+    def __init__(self, key: str, **fields: Any):
+        super().__init__(key, fields)
+        self.key, self.fields = key, fields
+
+
+class ResultsFileError(click.ClickException):
+    """A saved results file that cannot be read back; the message names it and the fix.
+    reason: "results.unreadable" (not JSON, or not there) or the NotResults key."""
+    exit_code = 2
+
+    def __init__(self, path: Path, reason: str, **fields: Any):
+        super().__init__(catalog.text(reason, path=path, **fields))
+        self.path, self.reason, self.fields = path, reason, fields
+
+
+def _field(data: dict, key: str, kind: type, where: str, default: Any = _MISSING,
+           among: tuple = ()) -> Any:
+    """data[key], which must be of kind (float: any number but a bool) and, given among, one of
+    those; default when it is missing (or null, where the default is None); NotResults when
+    there is no default."""
+    value = data.get(key, _MISSING)
+    if value is _MISSING or (value is None and default is None):
+        if default is _MISSING:
+            raise NotResults("results.not_results", where=where + key, kind=_KINDS[kind])
+        return default
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not (number if kind is float else isinstance(value, kind)) or \
+            (among and value not in among):
+        raise NotResults("results.not_results", where=where + key,
+                         kind=" | ".join(among) if among else _KINDS[kind])
+    return float(value) if kind is float else value
+
+
+def _items(data: dict, key: str, kind: type, where: str) -> list:
+    """data[key] as a list whose every item is of kind (an empty list when it is missing)."""
+    values = _field(data, key, list, where, [])
+    for number, value in enumerate(values):
+        if not isinstance(value, kind):
+            raise NotResults("results.not_results", where=f"{where}{key}[{number}]",
+                             kind=_KINDS[kind])
+    return list(values)
+
+
+def _entry(data: Any, where: str) -> dict:
+    if not isinstance(data, dict):
+        raise NotResults("results.not_results", where=where.rstrip(".") or "/", kind="object")
+    return data
 
 
 @dataclass
@@ -38,6 +106,9 @@ class TestResult:
     # or in a charge-once rerun)
     seconds: float = 0.0  # how long the judge spent on it (JUnit's time)
     rescored: bool = False  # failed, but passed with its failing prerequisites' reference
+    # The fields of key's message; a field that is itself a message is {"key", "fields"}.
+    fields: dict[str, Any] = field(default_factory=dict)
+    advice_keys: list[dict[str, Any]] = field(default_factory=list)  # each {"key", "fields"}
 
     def calls_into(self, exercise: Exercise) -> bool:
         """Whether this check ran any of exercise's code ("ch04/two_layer_net.py:TwoLayerNet."
@@ -62,14 +133,49 @@ class TestResult:
     def name(self) -> str:
         return self.nodeid.split("::")[-1]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, shown: dict[str, Any] | None = None) -> dict[str, Any]:
+        """shown: its exercise's extra; a record with the same value there is named in
+        record_keys instead of written twice (the capstone's history is thousands of numbers)."""
+        shown = shown or {}
+        kept = [k for k, v in self.records.items() if k in shown and shown[k] == v]
         data = {"name": self.name, "status": self.status, "message": self.message,
-                "hidden": self.hidden}
+                "hidden": self.hidden, "nodeid": self.nodeid, "exercise": self.exercise,
+                "weight": self.weight, "key": self.key, "fields": self.fields,
+                "advice": list(self.advice), "advice_keys": list(self.advice_keys),
+                "records": {k: v for k, v in self.records.items() if k not in kept},
+                "record_keys": kept, "called": list(self.called), "seconds": self.seconds}
         if self.output:
             data["output"] = self.output
         if self.rescored:
             data["rescored"] = True
         return data
+
+    @classmethod
+    def from_dict(cls, data: Any, exercise: str = "", shown: dict[str, Any] | None = None,
+                  where: str = "") -> TestResult:
+        """The check to_dict wrote; a file of an older kit, without nodeid, weight and the
+        rest, gives their defaults (its name as nodeid, its exercise's id)."""
+        data = _entry(data, where)
+        name = _field(data, "name", str, where)
+        records = dict(_field(data, "records", dict, where, {}))
+        for key in _items(data, "record_keys", str, where):
+            if key not in (shown or {}):
+                raise NotResults("results.not_results", where=f"{where}record_keys", kind="array")
+            records[key] = shown[key]
+        return cls(nodeid=_field(data, "nodeid", str, where, name),
+                   exercise=_field(data, "exercise", str, where, exercise),
+                   weight=_field(data, "weight", float, where, 1.0),
+                   status=_field(data, "status", str, where, among=TEST_STATUSES),
+                   message=_field(data, "message", str, where, ""),
+                   advice=_items(data, "advice", str, where), records=records,
+                   hidden=_field(data, "hidden", bool, where, False),
+                   output=_field(data, "output", str, where, ""),
+                   key=_field(data, "key", str, where, ""),
+                   called=_items(data, "called", str, where),
+                   seconds=_field(data, "seconds", float, where, 0.0),
+                   rescored=_field(data, "rescored", bool, where, False),
+                   fields=dict(_field(data, "fields", dict, where, {})),
+                   advice_keys=_items(data, "advice_keys", dict, where))
 
 
 def check_title(name: str) -> str:
@@ -147,7 +253,7 @@ class ExerciseResult:
     def to_dict(self) -> dict[str, Any]:
         data = {"id": self.id, "title": self.exercise.title, "section": self.exercise.section,
                 "status": self.status, "score": self.score, "max_score": self.max_score,
-                "tests": [t.to_dict() for t in self.tests]}
+                "tests": [t.to_dict(self.extra) for t in self.tests]}
         if self.blocked_by:
             data["blocked_by"] = self.blocked_by
         if self.likely_cause:
@@ -160,6 +266,34 @@ class ExerciseResult:
             data["recoverable"] = self.recoverable
         data.update(self.extra)
         return data
+
+    @classmethod
+    def from_dict(cls, data: Any, where: str = "") -> ExerciseResult:
+        """The exercise to_dict wrote. Its id must be one of this kit's (NotResults
+        "results.other_kit" otherwise); a title, section or points that differ from this kit's
+        are kept as the file has them."""
+        data = _entry(data, where)
+        exercise_id = _field(data, "id", str, where)
+        if exercise_id not in manifest.BY_ID:
+            raise NotResults("results.other_kit", exercise=exercise_id)
+        exercise = manifest.BY_ID[exercise_id]
+        recorded = {"title": _field(data, "title", str, where, exercise.title),
+                    "section": _field(data, "section", str, where, exercise.section),
+                    "points": _field(data, "max_score", float, where, float(exercise.points))}
+        if any(getattr(exercise, k) != v for k, v in recorded.items()):
+            exercise = replace(exercise, **recorded)
+        status = _field(data, "status", str, where, among=STATUSES)
+        extra = {k: v for k, v in data.items() if k not in EXERCISE_KEYS}
+        tests = [TestResult.from_dict(t, exercise_id, extra, f"{where}tests[{n}].")
+                 for n, t in enumerate(_field(data, "tests", list, where, []))]
+        advice = _items(data, "advice", str, where)
+        if advice and tests and not any(t.advice for t in tests):  # an older kit's file
+            tests[0].advice = advice
+        return cls(exercise, status, _field(data, "score", float, where), tests,
+                   blocked_by=_field(data, "blocked_by", str, where, None),
+                   likely_cause=_field(data, "likely_cause", str, where, None), extra=extra,
+                   charged_once=_field(data, "charged_once", dict, where, None),
+                   recoverable=_field(data, "recoverable", float, where, 0.0))
 
 
 @dataclass
@@ -175,8 +309,17 @@ class RunResult:
     # The settings a total depends on, so `grade gradebook` can refuse to merge unlike totals:
     # whether charge-once could rescore (a reference was given), and whether --skip-final left
     # the capstone out.
-    charge_once: bool = False
-    skipped_final: bool = False
+    charge_once: bool | None = False  # None (each of these three): not recorded, an older kit
+    skipped_final: bool | None = False
+    # What graded it: this process's when it grades, as read when read from a file graded
+    # elsewhere (None: that file's kit did not record it).
+    python: str | None = field(default_factory=platform.python_version)
+    numpy: str | None = np.__version__
+    kit_version: str | None = field(default_factory=lambda: kit_version())
+    manifest: str | None = field(default_factory=lambda: manifest.fingerprint())
+
+    def __post_init__(self):
+        self.seconds = round(self.seconds, 3)  # as the file keeps it, so that it reads back equal
 
     @property
     def score(self) -> float:
@@ -208,12 +351,46 @@ class RunResult:
                 "hidden_tests_included": self.hidden, "charge_once": self.charge_once,
                 "skipped_final": self.skipped_final, "sandbox": self.sandbox,
                 "sandbox_layers": list(self.sandbox_layers),
-                "python": platform.python_version(), "numpy": np.__version__,
-                "kit_version": kit_version(), "manifest": manifest.fingerprint(),
-                "exercises": [e.to_dict() for e in self.exercises]}
+                "python": self.python, "numpy": self.numpy, "kit_version": self.kit_version,
+                "manifest": self.manifest, "exercises": [e.to_dict() for e in self.exercises]}
         if self.kit_error:
             data["kit_error"] = self.kit_error
-        return data
+        # A file of an older kit that did not record these reads back without them
+        return {k: v for k, v in data.items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> RunResult:
+        """The run to_dict wrote (NotResults when data is not one, saying where). score and
+        max_score are checked, then computed again from the exercises, as they were written."""
+        data = _entry(data, "")
+        for key in ("score", "max_score"):
+            _field(data, key, float, "")
+        exercises = [ExerciseResult.from_dict(e, f"exercises[{n}].")
+                     for n, e in enumerate(_field(data, "exercises", list, ""))]
+        return cls(exercises, _field(data, "seconds", float, "", 0.0),
+                   _field(data, "target", str, "", ""),
+                   hidden=_field(data, "hidden_tests_included", bool, "", None),
+                   kit_error=_field(data, "kit_error", str, "", None),
+                   sandbox=_field(data, "sandbox", str, "", "none", SANDBOXES),
+                   sandbox_layers=_items(data, "sandbox_layers", str, ""),
+                   charge_once=_field(data, "charge_once", bool, "", None),
+                   skipped_final=_field(data, "skipped_final", bool, "", None),
+                   **{key: _field(data, key, str, "", None)
+                      for key in ("python", "numpy", "kit_version", "manifest")})
+
+    @classmethod
+    def load(cls, path: Path | str) -> RunResult:
+        """A saved results file (`grade run --format json`, the last-results cache);
+        ResultsFileError naming the file and the fix when it is not one this kit can read."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+            raise ResultsFileError(path, "results.unreadable", error=error) from None
+        try:
+            return cls.from_dict(data)
+        except NotResults as problem:
+            raise ResultsFileError(path, problem.key, **problem.fields) from None
 
 
 def kit_version() -> str:

@@ -84,8 +84,8 @@ def test_gradescope_results_parse_and_show_escapes(reports):
 
 
 def test_classroom_report_parses_and_shows_escapes(reports):
-    results = json.loads(reports["json"].read_text(encoding="utf-8"))
-    decoded = json.loads(base64.b64decode(classroom.encode(results)))
+    from grader.results import RunResult
+    decoded = json.loads(base64.b64decode(classroom.encode(RunResult.load(reports["json"]))))
     no_raw(json.dumps(decoded, ensure_ascii=False), "the Classroom report")
     softmax = next(t for t in decoded["tests"] if t["name"].startswith("softmax"))
     assert softmax["status"] == "fail" and r"\x1b[2J" in softmax["message"]

@@ -8,10 +8,11 @@ import pytest
 from click.testing import CliRunner
 from matplotlib import image
 
-from grader import commands
+from grader import commands, manifest
 from grader.cli import main
 from grader.figures import FIGURES
 from grader.figures.fonts import cjk_font, title
+from grader.results import ExerciseResult, RunResult
 
 from submissions import EXERCISES, SOLUTIONS, patched_submission
 
@@ -69,10 +70,11 @@ def test_capstone_figures_come_from_the_last_run_without_training(tmp_path, mnis
     target = SOLUTIONS.resolve()
     history = {"loss": list(np.linspace(2.3, 0.2, 300)), "train_acc": [0.1, 0.8, 0.9],
                "test_acc": [0.1, 0.79, 0.88]}
+    capstone = ExerciseResult(manifest.BY_ID[manifest.CAPSTONE], "passed", 13.0, [], extra={
+        "history": history, "misclassified": [[8, 6], [33, 0], [247, 2]]})
     state = commands._state_file(target)
     state.parent.mkdir(parents=True, exist_ok=True)
-    state.write_text(json.dumps({"exercises": [{"id": "mnist_final", "history": history,
-                                                "misclassified": [[8, 6], [33, 0], [247, 2]]}]}))
+    state.write_text(json.dumps(RunResult([capstone], 60.0, str(target)).to_dict()))
     try:
         output = plot(target, tmp_path / "plots", "mnist_final")
     finally:

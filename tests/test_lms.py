@@ -16,6 +16,7 @@ from grader import manifest
 from grader.cli import main
 from grader.instructor.gradebook import Entry
 from grader.instructor.lms import CANVAS_COLUMNS, export, match, read_roster
+from grader.results import ExerciseResult, RunResult
 from submissions import EXERCISES, SOLUTIONS, grade_json
 
 QUICK = ["step_function", "sigmoid"]  # two exercises: real results, graded fast
@@ -161,7 +162,9 @@ def test_lms_and_roster_go_together(results, tmp_path):
 
 
 def _entry(name: str, score: float = 5.0) -> Entry:
-    return Entry(name, {"score": score, "max_score": 10.0, "exercises": []})
+    """A row with results of score out of 10: one exercise worth 10 points."""
+    exercise = next(e for e in manifest.EXERCISES if e.points == 10)
+    return Entry(name, RunResult([ExerciseResult(exercise, "partial", score, [])], 1.0, name))
 
 
 def test_a_name_two_rows_share_and_a_row_two_submissions_claim_get_no_grade(tmp_path):

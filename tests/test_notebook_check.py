@@ -41,7 +41,7 @@ def test_check_in_a_jupyter_kernel(tmp_path):
         return next(o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {}))
 
     passed, crashed, looped = html(1), html(3), html(5)
-    assert '<tr data-id="softmax">' in passed and ">passed<" in passed
+    assert 'data-id="softmax" data-status="passed"' in passed and ">passed<" in passed
     assert ">error<" in crashed and "sys.exit or os._exit" in crashed  # the edit was seen
     assert ">timeout<" in looped and "2 s limit" in looped
     printed = "".join(o.get("text", "") for o in notebook.cells[6].outputs)
@@ -81,4 +81,4 @@ def test_grade_notebook_writes_a_section_and_a_check_cell_per_exercise(tmp_path)
     notebook.cells = first
     nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3").execute()
     shown = notebook.cells[-1].outputs[0]["data"]["text/html"]
-    assert '<tr data-id="step_function">' in shown and ">passed<" in shown
+    assert 'data-id="step_function" data-status="passed"' in shown and ">passed<" in shown

@@ -16,6 +16,7 @@ from typing import Callable
 import numpy as np
 
 from .. import catalog, manifest
+from ..results import RunResult
 from ..judge.suite import student, worker_function
 from . import draw
 from .calls import Skip, StudentCode
@@ -38,7 +39,7 @@ class Figure:
 
 
 class Context:
-    def __init__(self, code: StudentCode, last: dict, timeout: float):
+    def __init__(self, code: StudentCode, last: RunResult | None, timeout: float):
         self.code, self.last, self.timeout = code, last, timeout
 
 
@@ -129,12 +130,14 @@ def _gradient(context: Context, path: Path):
 
 
 def _trained_results(context: Context, figure: str) -> dict:
-    """The last run's results of the trained exercise figure is drawn from."""
+    """What the last run's trained exercise, the one figure is drawn from, recorded (its
+    history, the digits it got wrong)."""
     ids = {e.id for e in drawn_from(figure)}
-    found = next((e for e in context.last.get("exercises", []) if e.get("id") in ids), None)
-    if not found or not found.get("history"):
+    found = next((e for e in context.last.exercises if e.id in ids), None) \
+        if context.last else None
+    if not found or not found.extra.get("history"):
         raise Skip(catalog.text("plot.no_history"))
-    return found
+    return found.extra
 
 
 def _learning_curves(context: Context, path: Path):
@@ -164,12 +167,12 @@ FIGURES = tuple(Figure(name, tuple(e.id for e in drawn_from(name)), make)
                 for name, make in DRAWINGS.items())
 
 
-def make_figures(target: Path, out_dir: Path, mode: str, last: dict, ids=(),
+def make_figures(target: Path, out_dir: Path, mode: str, last: RunResult | None, ids=(),
                  timeout: float = 30.0) -> tuple[dict[str, Path], list[str]]:
     """Draw the figures for `ids` (all when none) into out_dir: ({name: path} of those drawn,
     the lines of those skipped, each naming what it needs).
 
-    last: the last `grade run` results of this target (for the capstone), {} if none."""
+    last: the last `grade run` results of this target (for the capstone), None if none."""
     chosen = [f for f in FIGURES if not ids or set(f.needs) & set(ids)]
     drawn: dict[str, Path] = {}
     skipped: list[str] = []

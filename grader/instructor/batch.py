@@ -6,7 +6,6 @@ kit under a wall-clock cap, so a submission that crashes, hangs or breaks its gr
 own row: zeros and a note saying why."""
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -22,7 +21,8 @@ import click
 
 from .. import manifest
 from . import similarity
-from .gradebook import Entry, render_csv, render_json, usable
+from .gradebook import Entry, kit_problem, not_usable, render_csv, render_json
+from ..results import ResultsFileError, RunResult
 from ..judge import reaper
 from ..judge.sandbox import checked_env
 from ..worker.processes import kill_tree
@@ -185,10 +185,11 @@ class Batch:
 
 def _entry(name: str, output: Path, returncode: int, log: Path) -> Entry:
     try:
-        results = json.loads(output.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        results = RunResult.load(output)
+        problem = kit_problem(results)
+    except ResultsFileError as error:  # none, or not readable: the exit status says more
         results = None
-    problem = usable(results) if results is not None else None
+        problem = None if error.reason == "results.unreadable" else not_usable(error)
     if results is not None and not problem and returncode in (0, 1):
         return Entry(name, results)
     if problem is None:
@@ -201,7 +202,7 @@ def _entry(name: str, output: Path, returncode: int, log: Path) -> Entry:
         else:
             tail = log.read_text(errors="replace").strip().splitlines()[-1:] or [""]
             problem = f"grade exited with status {returncode} and wrote no results: {tail[0]}"
-    return Entry(name, results if isinstance(results, dict) else None, problem)
+    return Entry(name, results, problem)
 
 
 class _Progress:
@@ -221,7 +222,7 @@ class _Progress:
             self.bar.update(1, visible(entry.submission))
             return
         score = "" if entry.error else \
-            f" {entry.results['score']:g}/{entry.results['max_score']:g}"
+            f" {entry.results.score:g}/{entry.results.max_score:g}"
         note = "error: " + entry.error if entry.error else "ok"
         # A submission's name and its note are the student's text: shown, never obeyed.
         click.echo(visible(f"[{self.done}/{self.total}] {entry.submission}:{score} {note}"),
@@ -236,8 +237,10 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
               jobs: int = 1, skip_final: bool = False, hidden: bool = False,
               timeout: float = 1800.0, ids: tuple[str, ...] = (),
               sandbox: str = "bwrap", charge_once: bool = False,
-              similar: similarity.Settings | None = None) -> list[Entry]:
-    """Grade every submission in folder with `jobs` workers; write the gradebook CSV and JSON.
+              similar: similarity.Settings | None = None,
+              report: Path | None = None) -> list[Entry]:
+    """Grade every submission in folder with `jobs` workers; write the gradebook CSV and JSON
+    (and the class report in the folder report, given one).
 
     `sandbox` is the mode each `grade run` uses, already checked by the caller; with `similar`,
     the rows also name each one's closest source (grader/instructor/similarity.py)."""
@@ -276,4 +279,7 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
         write_atomically(csv_path, render_csv(ordered, chosen, extra))
     if json_path is not None:
         write_atomically(json_path, render_json(ordered, extra))
+    if report is not None:
+        from . import class_report  # matplotlib: only when a report is asked for
+        class_report.write(ordered, report)
     return ordered

@@ -15,6 +15,7 @@ import click
 
 from .. import manifest
 from ..reporters import write_atomically
+from ..results import NotResults, ResultsFileError, RunResult
 
 # Results files named like this are named after their folder: ci/alice/results.json is alice.
 GENERIC_STEMS = ("results", "result", "grade", "grades", "report", "output", "gradescope")
@@ -31,12 +32,13 @@ class GradebookError(click.ClickException):
 @dataclass
 class Entry:
     submission: str  # the row's name: a folder, a zip's stem, a results file's stem
-    results: dict[str, Any] | None  # the `grade run --format json` results, when there are any
+    results: RunResult | None  # the `grade run --format json` results, when there are any
     error: str | None = None  # why this submission has no usable results
     notes: list[str] = field(default_factory=list)  # about the row itself (whose it is)
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"submission": self.submission, "results": self.results}
+        data: dict[str, Any] = {"submission": self.submission,
+                                "results": self.results and self.results.to_dict()}
         if self.error:
             data["error"] = self.error
         if self.notes:
@@ -59,9 +61,9 @@ def _status(entry: Entry) -> tuple[str, str]:
     whose checks raised or timed out."""
     if entry.error:
         return "error", "; ".join([*entry.notes, " ".join(entry.error.split())])
-    return "ok", "; ".join([*entry.notes, *(f"{e['id']}: {e['status']}"
-                                            for e in entry.results["exercises"]
-                                            if e.get("status") in NOTED_STATUSES)])
+    return "ok", "; ".join([*entry.notes, *(f"{e.id}: {e.status}"
+                                            for e in entry.results.exercises
+                                            if e.status in NOTED_STATUSES)])
 
 
 def render_csv(entries: list[Entry], exercise_ids: list[str] | None = None,
@@ -75,8 +77,8 @@ def render_csv(entries: list[Entry], exercise_ids: list[str] | None = None,
     a Japanese name would show as mojibake; Python's csv (with utf-8-sig), pandas and
     LibreOffice read it as plain UTF-8."""
     if exercise_ids is None:
-        found = {e["id"] for entry in entries if not entry.error for e in
-                 entry.results["exercises"]}
+        found = {e.id for entry in entries if not entry.error for e in
+                 entry.results.exercises}
         exercise_ids = [e.id for e in manifest.EXERCISES if e.id in found]
     points = {e.id: e.points for e in manifest.EXERCISES}
     stream = io.StringIO()
@@ -89,10 +91,10 @@ def render_csv(entries: list[Entry], exercise_ids: list[str] | None = None,
             scores = ["0"] * len(exercise_ids)
             total, maximum = "0", _number(sum(points[i] for i in exercise_ids))
         else:
-            by_id = {e["id"]: e for e in entry.results["exercises"]}
-            scores = [_number(by_id[i]["score"]) if i in by_id else "" for i in exercise_ids]
-            total = _number(entry.results["score"])
-            maximum = _number(entry.results["max_score"])
+            by_id = {e.id: e for e in entry.results.exercises}
+            scores = [_number(by_id[i].score) if i in by_id else "" for i in exercise_ids]
+            total = _number(entry.results.score)
+            maximum = _number(entry.results.max_score)
         state, notes = _status(entry)
         cells = [_extra_cell(extra[number][key]) for key in added]
         writer.writerow([_cell(entry.submission), *scores, total, maximum, state, _cell(notes),
@@ -103,7 +105,8 @@ def render_csv(entries: list[Entry], exercise_ids: list[str] | None = None,
 def _extra_cell(value: Any) -> str:
     if value is None:
         return ""
-    return _number(value) if _is_number(value) else _cell(str(value))
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return _number(value) if number else _cell(str(value))
 
 
 def render_json(entries: list[Entry], extra: list[dict[str, Any]] | None = None) -> str:
@@ -111,24 +114,33 @@ def render_json(entries: list[Entry], extra: list[dict[str, Any]] | None = None)
     return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+NOT_RESULTS = "not the results of `grade run --format json`"
+
+
+def not_usable(problem: NotResults | ResultsFileError) -> str:
+    """A row's note for results the model cannot read."""
+    key = problem.key if isinstance(problem, NotResults) else problem.reason
+    if key == "results.unreadable":
+        return f"cannot read {problem.path.name}: {problem.fields['error']}"
+    if key == "results.other_kit":
+        return f"unknown exercise {problem.fields['exercise']!r}: graded by another kit?"
+    return NOT_RESULTS
+
+
+def kit_problem(results: RunResult) -> str | None:
+    """A row's note for results of a run the kit could not grade, or None."""
+    if results.kit_error:
+        return "the kit could not grade it: " + results.kit_error.splitlines()[0]
+    return None
 
 
 def usable(results: Any) -> str | None:
-    """Why these are not `grade run --format json` results a row can be made of, or None."""
-    if not isinstance(results, dict) or not isinstance(results.get("exercises"), list):
-        return "not the results of `grade run --format json`"
-    if results.get("kit_error"):
-        return "the kit could not grade it: " + str(results["kit_error"]).splitlines()[0]
-    exercises = results["exercises"]
-    if not all(isinstance(e, dict) and _is_number(e.get("score")) for e in exercises) \
-            or not _is_number(results.get("score")) or not _is_number(results.get("max_score")):
-        return "not the results of `grade run --format json`"
-    unknown = [e.get("id") for e in exercises if str(e.get("id")) not in manifest.BY_ID]
-    if unknown:
-        return f"unknown exercise {unknown[0]!r}: graded by another kit?"
-    return None
+    """Why these are not `grade run --format json` results (as JSON) a row can be made of, or
+    None."""
+    try:
+        return kit_problem(RunResult.from_dict(results))
+    except NotResults as problem:
+        return not_usable(problem)
 
 
 def submission_name(path: Path) -> str:
@@ -139,11 +151,10 @@ def load_entry(path: Path) -> Entry:
     """One results file as a row; a file that cannot be read costs only its own row."""
     name = submission_name(path)
     try:
-        results = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        return Entry(name, None, f"cannot read {path.name}: {error}")
-    problem = usable(results)
-    return Entry(name, results if isinstance(results, dict) else None, problem)
+        results = RunResult.load(path)
+    except ResultsFileError as error:
+        return Entry(name, None, not_usable(error))
+    return Entry(name, results, kit_problem(results))
 
 
 # The settings a total depends on, as each results file records them, and the option that sets
@@ -155,7 +166,7 @@ SETTINGS = (("charge_once", "--charge-once"), ("hidden_tests_included", "--hidde
 def _refuse_mixed(paths: list[Path], entries: list[Entry]) -> None:
     """Results graded against different exercise manifests (another kit version), or with
     different settings, are refused."""
-    graded = [(path, entry.results) for path, entry in zip(paths, entries)
+    graded = [(path, entry.results.to_dict()) for path, entry in zip(paths, entries)
               if entry.results is not None and not entry.error]
     kinds: dict[str, Path] = {}
     for path, results in graded:
@@ -182,8 +193,9 @@ def _said(value: str) -> str:
 
 
 def merge(paths: list[Path], csv_path: Path | None, json_path: Path | None = None,
-          allow_mixed: bool = False) -> list[Entry]:
-    """Merge results files into a gradebook CSV (and a JSON like `grade batch` writes)."""
+          allow_mixed: bool = False, report: Path | None = None) -> list[Entry]:
+    """Merge results files into a gradebook CSV (and a JSON like `grade batch` writes, and the
+    class report in the folder report)."""
     entries = [load_entry(Path(p)) for p in paths]
     if not allow_mixed:
         _refuse_mixed([Path(p) for p in paths], entries)
@@ -199,4 +211,7 @@ def merge(paths: list[Path], csv_path: Path | None, json_path: Path | None = Non
         write_atomically(csv_path, render_csv(entries))
     if json_path is not None:
         write_atomically(json_path, render_json(entries))
+    if report is not None:
+        from . import class_report  # it imports this module
+        class_report.write(entries, report)
     return entries

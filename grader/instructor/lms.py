@@ -232,7 +232,7 @@ def match(entries: list[Entry], roster: Roster) -> tuple[dict[int, Entry], list[
 
 
 def _grade(entry: Entry | None) -> str:
-    return "" if entry is None or entry.error else _number(entry.results["score"])
+    return "" if entry is None or entry.error else _number(entry.results.score)
 
 
 def _canvas(roster: Roster, matched: dict[int, Entry], assignment: str, possible: str) -> list:
@@ -275,7 +275,7 @@ def export(entries: list[Entry], lms: str, roster_path: Path, output: Path | Non
     roster = check_roster(roster_path, lms)
     output = Path(output or f"grades-{lms}.csv")
     matched, notes = match(entries, roster)
-    maxima = {_number(e.results["max_score"]) for e in matched.values() if not e.error}
+    maxima = {_number(e.results.max_score) for e in matched.values() if not e.error}
     possible = max(maxima, key=float) if maxima else ""
     rows = (_canvas(roster, matched, assignment, possible) if lms == "canvas"
             else _moodle(roster, matched, assignment))

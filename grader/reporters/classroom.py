@@ -12,47 +12,48 @@ tests' scores out of max_score: here one test per exercise, worth its points.
 from __future__ import annotations
 
 import base64
-import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from .. import catalog, manifest
-from .safe_text import dumps, scrub, visible
+from ..results import ExerciseResult, ResultsFileError, RunResult
+from .safe_text import dumps, scrubbed
 
 
-def _message(exercise: dict[str, Any]) -> str:
-    failing = [t for t in exercise.get("tests", []) if t.get("status") not in ("passed",
-                                                                             "skipped")]
-    if exercise.get("blocked_by"):
-        return catalog.text("blocked.by", prerequisite=exercise["blocked_by"])
-    if manifest.shows(exercise.get("id"), "accuracy") and "accuracy" in exercise:
-        return catalog.text("report.accuracy", accuracy=exercise["accuracy"],
-                            threshold=exercise["threshold"])
-    return failing[0].get("message") or failing[0]["status"] if failing else ""
+def _message(exercise: ExerciseResult) -> str:
+    failing = [t for t in exercise.tests if t.status not in ("passed", "skipped")]
+    if exercise.blocked_by:
+        return catalog.text("blocked.by", prerequisite=exercise.blocked_by)
+    if "accuracy" in exercise.exercise.shows and "accuracy" in exercise.extra:
+        return catalog.text("report.accuracy", accuracy=exercise.extra["accuracy"],
+                            threshold=exercise.extra.get("threshold", 0))
+    return failing[0].message or failing[0].status if failing else ""
 
 
-def report(results: dict[str, Any]) -> dict[str, Any]:
+def report(result: RunResult) -> dict[str, Any]:
     """The autograding report for one run's results."""
-    results = scrub(results, visible)  # the action prints these in a log that obeys escapes
-    if results.get("kit_error"):
+    result = scrubbed(result)  # the action prints these in a log that obeys escapes
+    if result.kit_error:
         return {"version": 1, "status": "error",
                 "max_score": sum(e.points for e in manifest.EXERCISES),
                 "tests": [{"name": "grade", "status": "error", "score": 0, "line_no": 0,
-                           "message": str(results["kit_error"])}]}
-    tests = [{"name": f"{e['id']} ({e['section']})",
-              "status": "pass" if e["status"] == "passed" else "fail",
-              "score": e["score"], "max_score": e["max_score"], "line_no": 0,
-              "message": _message(e)} for e in results["exercises"]]
+                           "message": result.kit_error}]}
+    tests = [{"name": f"{e.id} ({e.exercise.section})",
+              "status": "pass" if e.status == "passed" else "fail",
+              "score": e.score, "max_score": e.max_score, "line_no": 0,
+              "message": _message(e)} for e in result.exercises]
     return {"version": 1, "status": "pass" if all(t["status"] == "pass" for t in tests)
-            else "fail", "max_score": results["max_score"], "tests": tests}
+            else "fail", "max_score": result.max_score, "tests": tests}
 
 
-def encode(results: dict[str, Any]) -> str:
-    return base64.b64encode(dumps(report(results)).encode()).decode()
+def encode(result: RunResult) -> str:
+    return base64.b64encode(dumps(report(result)).encode()).decode()
 
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: python -m grader.reporters.classroom RESULTS_JSON")
-    print(encode(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))))
+    try:
+        print(encode(RunResult.load(sys.argv[1])))
+    except ResultsFileError as error:
+        sys.exit(error.message)

@@ -35,6 +35,9 @@ figcaption { color: #57606a; font-size: 0.9rem; }
 """
 
 
+PRE = ' style="white-space: pre-wrap"'  # a message's own line breaks and indents kept
+
+
 def _e(text: object) -> str:
     return html.escape(str(text))
 
@@ -42,12 +45,12 @@ def _e(text: object) -> str:
 def _details(result: ExerciseResult) -> str:
     # Each check by its title in the report's language, its pytest name after it
     feedback = result.feedback(every_problem=True, named=True, titled=True)
-    lines = [f"<p>{_e(line)}</p>" for line in feedback]
-    lines += [f"<p>{_e(line)}</p>" for line in capstone_lines(result)]
+    lines = [f"<p{PRE}>{_e(line)}</p>" for line in feedback]
+    lines += [f"<p{PRE}>{_e(line)}</p>" for line in capstone_lines(result)]
     if result.status != "passed" and catalog.has(f"hint.{result.id}"):
         hint = catalog.text("html.hint", hint=catalog.text(f"hint.{result.id}"),
                             section=result.exercise.section)
-        lines.append(f'<p class="hint">{_e(hint)}</p>')
+        lines.append(f'<p class="hint"{PRE}>{_e(hint)}</p>')
     return "".join(lines)
 
 
@@ -55,13 +58,26 @@ def _row(result: ExerciseResult) -> str:
     status = catalog.text(f"status.{result.status}")
     colour = COLOURS.get(result.status, "#1f2328")
     details = _details(result)
+    # Inline styles for what must show where the page's <style> is not (a notebook's output)
     return (f'<tr class="exercise" data-id="{_e(result.id)}" data-status="{_e(result.status)}">'
             f'<td title="{_e(catalog.title(result.exercise))}">{_e(result.id)}'
             f'<div class="title">{_e(catalog.title(result.exercise))}</div></td>'
             f"<td>{_e(result.exercise.section)}</td>"
             f'<td class="points">{result.score:g}/{result.max_score:g}</td>'
-            f'<td class="status" style="color: {colour}">{_e(status)}</td>'
-            f'<td class="details">{details}</td></tr>')
+            f'<td class="status" style="color: {colour}; font-weight: 600">{_e(status)}</td>'
+            f'<td class="details" style="text-align: left">{details}</td></tr>')
+
+
+def table(result: RunResult, table_id: str = "") -> str:
+    """The score table, a row per exercise with its feedback and hint: the HTML report's, and
+    check()'s in a notebook (grader/notebook.py)."""
+    result = scrubbed(result)  # no bidi override or control reaches the page, escaped or not
+    head = [catalog.text("html.exercise"), catalog.text("html.section"),
+            catalog.text("html.points"), catalog.text("html.status"), catalog.text("html.feedback")]
+    where = f' id="{_e(table_id)}"' if table_id else ""
+    return (f'<table{where} class="dlfs-scores"><thead><tr>'
+            + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"
+            + "".join(_row(e) for e in result.exercises) + "</tbody></table>")
 
 
 def _figure(name: str, path: Path) -> str:
@@ -77,9 +93,6 @@ def render(result: RunResult, figures: dict[str, Path] | None = None,
     that could not be drawn."""
     result = scrubbed(result)  # no bidi override or control reaches the page, escaped or not
     skipped = [visible(line) for line in skipped or []]
-    head = [catalog.text("html.exercise"), catalog.text("html.section"),
-            catalog.text("html.points"), catalog.text("html.status"), catalog.text("html.feedback")]
-    rows = "".join(_row(e) for e in result.exercises)
     public = [t for e in result.exercises for t in e.tests if not t.hidden]
     summary = [catalog.text("report.target", target=result.target,
                             how=catalog.text(f"report.sandbox.{result.sandbox}")),
@@ -95,9 +108,8 @@ def render(result: RunResult, figures: dict[str, Path] | None = None,
     return (f'<!DOCTYPE html>\n<html lang="{_e(catalog.language())}"><head><meta charset="utf-8">'
             f"<title>{_e(title)}</title><style>{STYLE}</style></head><body>"
             f"<h1>{_e(title)}</h1>" + "".join(f"<p>{_e(s)}</p>" for s in summary)
-            + '<table id="scores"><thead><tr>' + "".join(f"<th>{_e(h)}</th>" for h in head)
-            + f"</tr></thead><tbody>{rows}</tbody></table>"
-            f'<p class="total" id="total">{_e(total)}</p><p>{_e(result.next_step())}</p>'
+            + table(result, "scores")
+            + f'<p class="total" id="total">{_e(total)}</p><p>{_e(result.next_step())}</p>'
             + (f"<h2>{_e(catalog.text('html.figures'))}</h2>{pictures}" if pictures else "")
             + (f'<ul class="skipped">{notes}</ul>' if notes else "")
             + "</body></html>\n")

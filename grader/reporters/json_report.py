@@ -1,4 +1,4 @@
-"""The kit's own JSON results (schema in README.md, "Results files")."""
+"""The kit's own JSON results: RunResult.to_dict, in the shape of grader/results.schema.json."""
 from __future__ import annotations
 
 from ..results import RunResult
