@@ -25,6 +25,7 @@ from data.mnist import load_mnist
 
 from .. import manifest
 from .leaks import reference_leaks
+from ..results import ResultsFileError, RunResult
 
 # What ships besides exercises/ and grader/: the data loader, the shipped arrays, packaging, and
 # the students' README in Japanese (README.md is assembled by student_readme instead).
@@ -102,19 +103,19 @@ def check_scores_zero(results_file: Path, returncode: int, where: str,
     """The release's own `grade run --skip-final` must give every exercise of expected (default:
     all but the capstone) "not started"."""
     try:
-        results = json.loads(results_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        results = RunResult.load(results_file)
+    except ResultsFileError as error:
         raise ReleaseError(f"the release, graded {where}: `grade run` wrote no results (exit "
-                           f"status {returncode})")
-    if results.get("kit_error"):
+                           f"status {returncode}): {error.message}")
+    if results.kit_error:
         raise ReleaseError(f"the release, graded {where}: `grade run` could not grade:\n"
-                           f"{results['kit_error']}")
+                           f"{results.kit_error}")
     if expected is None:
         expected = [e.id for e in manifest.quick()]
-    statuses = {e["id"]: (e["status"], e["score"]) for e in results.get("exercises", [])}
+    statuses = {e.id: (e.status, e.score) for e in results.exercises}
     wrong = [f"{i}: {statuses.get(i, ('missing', 0))[0]} ({statuses.get(i, (0, 0))[1]:g} points)"
              for i in expected if statuses.get(i) != ("not_started", 0)]
-    if returncode != 0 or wrong or results.get("score") != 0:
+    if returncode != 0 or wrong or results.score != 0:
         raise ReleaseError(f"the release, graded {where}: its stubs must all score 0 as not "
                            f"started, but (exit status {returncode}):\n  " + "\n  ".join(wrong)
                            + "\nmake each stub's body `raise NotImplementedError(...)`")
