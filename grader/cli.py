@@ -11,8 +11,10 @@ from . import catalog, commands, manifest
 from .judge.sandbox import MODES
 from .reporters import FORMATS
 from .reporters.safe_text import visible
+from .reset import ResetError
+from .submit import SubmitError
+from .targets import KIT_ROOT
 
-KIT_ROOT = Path(__file__).resolve().parent.parent
 # The students' copy ships neither the instructor's verbs nor the hidden checks: it shows neither.
 INSTRUCTOR_COPY = (Path(__file__).parent / "instructor").is_dir()
 HAS_HIDDEN = (Path(__file__).parent / "hidden").is_dir()
@@ -21,6 +23,38 @@ HAS_HIDDEN = (Path(__file__).parent / "hidden").is_dir()
 class KitFailure(click.ClickException):
     """The kit itself could not grade; the message says why and what to do."""
     exit_code = 2
+
+
+# The student's to fix, so exit status 1 (exit 2 is the kit's own fault, README): an exercise
+# that is already the stub or has none to reset, a file missing from what is handed in.
+STUDENTS_TO_FIX = (ResetError, SubmitError)
+
+
+class Grade(click.Group):
+    """`grade`: one error path for every command, and `grade run`'s arguments without `run`."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except commands.KitError as error:
+            raise KitFailure(str(error)) from None
+        except STUDENTS_TO_FIX as error:
+            raise click.ClickException(str(error)) from None
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """`grade -v`, `grade softmax`, `grade --lang ja --skip-final` are `grade run ...`: after
+        the group's own --lang, what is neither a command's name nor the group's --help or
+        --version goes to `grade run`. A mistyped command name stays the group's to refuse."""
+        first = 0
+        while first < len(args) and (args[first] == "--lang" or args[first].startswith("--lang=")):
+            first += 2 if args[first] == "--lang" else 1
+        word = args[first] if first < len(args) else None
+        if word is not None and word not in (*self.commands, "--version", *ctx.help_option_names):
+            mistyped = not word.startswith("-") and word not in manifest.BY_ID and \
+                difflib.get_close_matches(word, list(self.commands), n=1)
+            if not mistyped:
+                args = [*args[:first], "run", *args[first:]]
+        return super().parse_args(ctx, args)
 
 
 SANDBOX_OPTION = click.option(
@@ -50,7 +84,7 @@ def _choose_language(ctx, param, value):
     return value
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=Grade, invoke_without_command=True)
 @click.version_option(package_name="dlfs-kit", message="%(prog)s (dlfs-kit) %(version)s")
 # Eager, so that `grade --lang ja --help` already speaks Japanese.
 @click.option("--lang", type=click.Choice(catalog.LANGUAGES), is_eager=True, expose_value=False,
@@ -96,14 +130,11 @@ def run(ids, target, fmt, output, skip_final, fail_under, timeout, total_timeout
     """Grade all exercises, or the ones named (e.g. `grade run softmax`)."""
     if hidden and not HAS_HIDDEN:
         raise KitFailure(catalog.text("kit.no_hidden"))
-    try:
-        score = commands.run(ids, target, KIT_ROOT, fmt=fmt,
-                             output=output, skip_final=skip_final, timeout=timeout,
-                             total_timeout=total_timeout,
-                             hidden=hidden, verbose=max(verbosity, 2 * verbose),
-                             sandbox=sandbox, charge_once=charge_once)
-    except commands.KitError as error:
-        raise KitFailure(str(error)) from None
+    score = commands.run(ids, target, KIT_ROOT, fmt=fmt,
+                         output=output, skip_final=skip_final, timeout=timeout,
+                         total_timeout=total_timeout,
+                         hidden=hidden, verbose=max(verbosity, 2 * verbose),
+                         sandbox=sandbox, charge_once=charge_once)
     if fail_under is not None and score < fail_under:
         sys.exit(1)
 
@@ -112,10 +143,7 @@ def run(ids, target, fmt, output, skip_final, fail_under, timeout, total_timeout
 @click.option("--target", default="exercises", show_default=True)
 def list_(target):
     """List every exercise in book order with its section, points and status."""
-    try:
-        commands.list_exercises(commands.target_path(target, KIT_ROOT))
-    except commands.KitError as error:
-        raise KitFailure(str(error)) from None
+    commands.list_exercises(commands.target_path(target, KIT_ROOT))
 
 
 @main.command()
@@ -137,10 +165,7 @@ def hint(exercise_id):
 @SANDBOX_OPTION
 def plot(ids, target, out_dir, timeout, sandbox):
     """Draw figures from your own functions (all, or those of the IDs named) as PNGs."""
-    try:
-        commands.plot(ids, target, KIT_ROOT, out_dir, timeout=timeout, sandbox=sandbox)
-    except commands.KitError as error:
-        raise KitFailure(str(error)) from None
+    commands.plot(ids, target, KIT_ROOT, out_dir, timeout=timeout, sandbox=sandbox)
 
 
 @main.command()
@@ -152,10 +177,7 @@ def plot(ids, target, out_dir, timeout, sandbox):
 @SANDBOX_OPTION
 def watch(ids, target, timeout, sandbox):
     """Re-grade each exercise the moment its file is saved; Ctrl-C stops."""
-    try:
-        commands.watch(ids, target, KIT_ROOT, timeout=timeout, sandbox=sandbox)
-    except commands.KitError as error:
-        raise KitFailure(str(error)) from None
+    commands.watch(ids, target, KIT_ROOT, timeout=timeout, sandbox=sandbox)
 
 
 @main.command()
@@ -164,10 +186,7 @@ def watch(ids, target, timeout, sandbox):
               help="The folder to reset in: exercises, or a folder laid out like exercises/.")
 def reset(exercise_id, target):
     """Put an exercise's stub back; your version is kept beside it as a .backup file."""
-    try:
-        click.echo(commands.reset(exercise_id, target, KIT_ROOT))
-    except commands.KitError as error:
-        raise click.ClickException(str(error)) from None
+    click.echo(commands.reset(exercise_id, target, KIT_ROOT))
 
 
 @main.command()
@@ -178,10 +197,7 @@ def reset(exercise_id, target):
               type=click.Path(dir_okay=False, path_type=Path), help="The notebook to write.")
 def notebook(target, output):
     """Write the exercises as a Jupyter notebook: each one's docstring and a check() cell."""
-    try:
-        click.echo(commands.notebook(target, KIT_ROOT, output))
-    except commands.KitError as error:
-        raise KitFailure(str(error)) from None
+    click.echo(commands.notebook(target, KIT_ROOT, output))
 
 
 @main.command()
@@ -315,12 +331,9 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
     check = similar.settings(KIT_ROOT, submissions, similarity_references,
                              similarity_threshold or similar.DEFAULT_THRESHOLD,
                              (csv_path, json_path, output)) if similarity else None
-    try:
-        mode = commands.confinement(sandbox, hidden, batch=True)
-        if charge_once:
-            commands.reference_folder(KIT_ROOT)
-    except commands.KitError as error:
-        raise KitFailure(str(error)) from None
+    mode = commands.confinement(sandbox, hidden, batch=True)
+    if charge_once:
+        commands.reference_folder(KIT_ROOT)
     entries = run_batch(KIT_ROOT, submissions, csv_path, json_path, jobs=jobs,
                         skip_final=skip_final, hidden=hidden, timeout=timeout, ids=ids,
                         sandbox=mode, charge_once=charge_once, similar=check,
@@ -388,14 +401,10 @@ def report(file, fmt, output, verbose):
 @click.option("--name")
 def submit(target, output, name):
     """Write the zip to hand in: your exercises/ folder, without caches or hidden files."""
-    from .submit import SubmitError, hand_in
-    folder = KIT_ROOT / target if target == "exercises" else Path(target)
-    try:
-        last = commands.last_results(folder.resolve())  # the reminders read its JSON form
-        lines = hand_in(folder, output, name, last.to_dict() if last else {})
-    except SubmitError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo("\n".join(lines))
+    from .submit import hand_in
+    folder = commands.target_path(target, KIT_ROOT)
+    last = commands.last_results(folder)  # the reminders read its JSON form
+    click.echo("\n".join(hand_in(folder, output, name, last.to_dict() if last else {})))
 
 
 if not INSTRUCTOR_COPY:

@@ -21,6 +21,7 @@ from .reporters.html import table
 from .reporters.safe_text import visible
 from .reporters.text import table_row
 from .results import ExerciseResult, ResultsFileError, RunResult
+from .targets import target_path
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
 # Beyond every check's own limit: the judge's whole-run limit (runner.RunOptions) and start-up.
@@ -107,7 +108,9 @@ def check(*ids: str, target: str = "exercises", timeout: float = 60.0,
                          + ", ".join(manifest.BY_ID))
     with tempfile.TemporaryDirectory(prefix="dlfs-check-") as scratch:
         output = Path(scratch) / "results.json"
-        arguments = [*ids, "--target", target, "--format", "json", "--output", str(output),
+        # From the kernel's current directory, as `grade --target` takes it: grade runs elsewhere
+        arguments = [*ids, "--target", str(target_path(target, must_exist=False)),
+                     "--format", "json", "--output", str(output),
                      "--timeout", str(timeout), *(["--skip-final"] if skip_final else [])]
         try:
             status, errors = _grade(arguments, RUN_LIMIT_SECONDS)

@@ -245,8 +245,11 @@ def test_submit_packs_exercises_as_grade_batch_reads_them(tmp_path):
     folder = find_exercises(tmp_path / "out")
     for module in manifest.modules():
         assert (folder / module).read_text() == (SOLUTIONS / module).read_text()
+    (tmp_path / "nothing").mkdir()  # the student's to fix: exit 1; no folder at all: exit 2
     empty = invoke("submit", "--target", tmp_path / "nothing", "--output", tmp_path / "x.zip")
     assert empty.exit_code == 1 and "has no ch03/" in empty.output
+    missing = invoke("submit", "--target", tmp_path / "nowhere", "--output", tmp_path / "x.zip")
+    assert missing.exit_code == 2 and "laid out like exercises/" in missing.output
 
 
 def test_junit_xml_has_times_and_totals(tmp_path):
