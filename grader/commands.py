@@ -21,17 +21,9 @@ from .reporters.text import table_row
 from .results import ResultsFileError, RunResult
 from .judge.sandbox import SandboxUnavailable
 from .runner import KitError, RunOptions, sandbox_mode
+from .targets import target_path
 
 __all__ = ["KitError", "run", "list_exercises", "hint", "target_path"]
-
-
-def target_path(target: str, kit_root: Path) -> Path:
-    """`exercises`, `solutions` or a folder laid out like exercises/."""
-    path = kit_root / target if target in ("exercises", "solutions") else Path(target)
-    path = path.expanduser().resolve()
-    if not path.is_dir():
-        raise KitError(catalog.text("kit.no_target", path=path))
-    return path
 
 
 def reference_folder(kit_root: Path) -> Path:
@@ -230,12 +222,8 @@ def watch(ids, target: str, kit_root: Path, timeout=60.0, sandbox="auto") -> Non
 
 def reset(exercise_id: str, target: str, kit_root: Path) -> str:
     """Put an exercise's stub back (grader/reset.py); the line that says what was done."""
-    from .reset import ResetError, reset as reset_stub
-    folder = target_path(target, kit_root)
-    try:
-        path, backup, whole = reset_stub(exercise_id, folder, kit_root)
-    except ResetError as error:
-        raise KitError(str(error)) from None
+    from .reset import reset as reset_stub
+    path, backup, whole = reset_stub(exercise_id, target_path(target, kit_root), kit_root)
     if backup is None:
         return catalog.text("reset.created", exercise=exercise_id, path=path)
     return catalog.text("reset.whole" if whole else "reset.done", exercise=exercise_id,
@@ -246,5 +234,5 @@ def notebook(target: str, kit_root: Path, output: Path) -> str:
     """Write the exercises as a notebook (grader/notebook_file.py); the line that says where."""
     from .notebook_file import write
     folder = target_path(target, kit_root)
-    count = write(folder, output, kit_root / "exercises")
+    count = write(folder, output, target_path("exercises", kit_root))
     return catalog.text("notebook.written", path=output, count=count)

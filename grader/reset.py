@@ -1,32 +1,58 @@
 """`grade reset ID`: put an exercise's stub back, keeping the student's file beside it.
 
 The pristine stubs ship inside the grader package of a students' copy (grader/stubs/, written by
-`grade release`). In the instructor's copy exercises/ itself holds the stubs, so another folder
-(`--target PATH`) is reset from it. Only the exercise's own functions are replaced, so the other
+`grade release`, a copy of the master's exercises/). In the instructors' copy exercises/ itself
+holds the stubs `grade release` would ship, so another folder (`--target PATH`) is reset from it,
+and exercises/ itself from the same files as last committed (git HEAD), the stubs a release
+built from that commit ships. Only the exercise's own functions are replaced, so the other
 exercises of the same file keep the student's work; a file that does not parse is restored whole.
 """
 from __future__ import annotations
 
 import ast
 import shutil
+import subprocess
 from pathlib import Path
 
 from . import catalog, manifest
+from .runner import KitError
+from .targets import target_path
 
 STUBS = Path(__file__).resolve().parent / "stubs"
 
 
 class ResetError(Exception):
-    """Nothing to reset from, or nothing to reset; the message says what to do."""
+    """Nothing to reset (the student's to fix: exit status 1); the message says what to do."""
 
 
-def pristine_folder(target: Path, kit_root: Path) -> Path:
+def pristine_stub(module: str, target: Path, kit_root: Path) -> tuple[str, str]:
+    """The released stub of module (its text), and where it was read. KitError when this copy
+    of the kit has none to give."""
     if STUBS.is_dir():
-        return STUBS
-    exercises = (kit_root / "exercises").resolve()
+        return (STUBS / module).read_text(encoding="utf-8"), str(STUBS / module)
+    exercises = target_path("exercises", kit_root, must_exist=False)
     if exercises.is_dir() and exercises != target.resolve():
-        return exercises
-    raise ResetError(catalog.text("reset.no_stubs", folder=target))
+        return (exercises / module).read_text(encoding="utf-8"), str(exercises / module)
+    committed = _committed(kit_root, f"exercises/{module}")
+    if committed is None:
+        raise KitError(catalog.text("reset.no_stubs", folder=target))
+    return committed, f"{exercises / module} (git HEAD)"
+
+
+def _committed(kit_root: Path, relative: str) -> str | None:
+    """relative (a path under kit_root) as last committed, or None: no git, no repository, or
+    not in its last commit."""
+    try:  # "./": the path is taken from kit_root, wherever the repository's top is
+        shown = subprocess.run(["git", "-C", str(kit_root), "show", f"HEAD:./{relative}"],
+                               stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if shown.returncode != 0:
+        return None
+    try:
+        return shown.stdout.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _spans(source: str, names: tuple[str, ...]) -> dict[str, tuple[int, int]] | None:
@@ -60,9 +86,8 @@ def reset(exercise_id: str, target: Path, kit_root: Path) -> tuple[Path, Path, b
     if exercise.module is None:
         raise ResetError(catalog.text("reset.capstone", exercise=exercise_id,
                                       builds_on=", ".join(exercise.prerequisites)))
-    stub_file = pristine_folder(target, kit_root) / exercise.module
+    stub, stub_file = pristine_stub(exercise.module, target, kit_root)
     path = target / exercise.module
-    stub = stub_file.read_text(encoding="utf-8")
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(stub, encoding="utf-8")
@@ -70,8 +95,8 @@ def reset(exercise_id: str, target: Path, kit_root: Path) -> tuple[Path, Path, b
     mine = path.read_text(encoding="utf-8")
     stub_spans, my_spans = _spans(stub, exercise.names), _spans(mine, exercise.names)
     if stub_spans is None:
-        raise ResetError(f"the pristine stub {stub_file} has no {', '.join(exercise.names)}: "
-                         "the kit is damaged; reinstall it")
+        raise KitError(f"the pristine stub {stub_file} has no {', '.join(exercise.names)}: "
+                       "the kit is damaged; reinstall it")
     stub_lines, my_lines = stub.splitlines(keepends=True), mine.splitlines(keepends=True)
     if my_spans is None:
         result, whole = stub, True
