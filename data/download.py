@@ -7,25 +7,23 @@ that stays silent for TIMEOUT seconds (while connecting or during the transfer) 
 and it is skipped for the other files this process downloads, so a mirror that accepts
 connections and never answers costs about TIMEOUT seconds in all. The download goes to a
 temporary file beside its final name and is renamed only once it passed every check of idx.read,
-so the cache never holds a partial or wrong file. Progress goes to standard error: one line per
-file, updated as it downloads when standard error is a terminal.
+so the cache never holds a partial or wrong file. Progress goes to standard error (progress.py):
+a bar per file on a terminal, one line per file in a log.
 """
 from __future__ import annotations
 
 import http.client
 import os
 import re
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from tqdm import tqdm
-
 from . import cache, idx
 from .errors import MnistError
+from .progress import Progress
 
 MIRRORS_ENV = "DLFS_MNIST_MIRRORS"
 DEFAULT_MIRRORS = (
@@ -130,10 +128,8 @@ def _fetch_from(url: str, spec: idx.IdxFile, folder: Path, retries: int, backoff
             raise _unwritable(folder, exc) from None
         try:
             again = f" (attempt {attempt + 1} of {retries})" if attempt else ""
-            with out, _Progress(url + again) as progress:
-                for chunk in _download(url, timeout, limit=spec.size + (1 << 20),
-                                       progress=progress):
-                    out.write(chunk)
+            with out:
+                _save(url + again, _download(url, timeout, limit=spec.size + (1 << 20)), out)
             try:
                 idx.read(tmp, spec, sinks=[])
             except idx.IdxProblem as problem:
@@ -150,9 +146,25 @@ def _fetch_from(url: str, spec: idx.IdxFile, folder: Path, retries: int, backoff
     raise _Failed(f"{last} ({retries} attempts)")
 
 
-def _download(url: str, timeout: float, limit: int, progress=None) -> Iterator[bytes]:
-    """Yield the body of url in chunks, turning every network failure into _Transient, _Stalled
-    or _Failed; errors of the caller's writes pass through untouched."""
+def _save(url: str, chunks: Iterator[tuple[bytes, int, str | None]], out) -> None:
+    """Write the chunks to out, showing the download's progress: a bar on a terminal (bytes,
+    rate, time left), one line in a log."""
+    progress = Progress(f"MNIST {url.rsplit('/', 1)[-1]}", byte_sizes=True)
+    progress.log(f"MNIST: downloading {url}")
+    try:
+        for chunk, got, announced in chunks:
+            progress.reached(got, int(announced) if announced and announced.isdigit() else None)
+            out.write(chunk)
+    except BaseException:
+        progress.close(then=f"MNIST: {url}: failed")
+        raise
+    progress.close()
+
+
+def _download(url: str, timeout: float, limit: int) -> Iterator[tuple[bytes, int, str | None]]:
+    """Yield the body of url in chunks, each with the bytes so far and the announced length,
+    turning every network failure into _Transient, _Stalled or _Failed; errors of the caller's
+    writes pass through untouched."""
     request = urllib.request.Request(url, headers={"User-Agent": "dlfs-kit MNIST loader"})
     got = 0
     stage = "connecting"
@@ -164,9 +176,7 @@ def _download(url: str, timeout: float, limit: int, progress=None) -> Iterator[b
                 got += len(chunk)
                 if got > limit:
                     raise _Failed(f"sent more than {limit} bytes, far more than the MNIST file")
-                if progress is not None:
-                    progress.update(got, announced)
-                yield chunk
+                yield chunk, got, announced
     except urllib.error.HTTPError as exc:
         if exc.code in _NOT_THERE:
             raise _Failed(f"HTTP {exc.code} {exc.reason}") from None
@@ -185,55 +195,6 @@ def _download(url: str, timeout: float, limit: int, progress=None) -> Iterator[b
         raise _Transient(f"the transfer failed ({type(exc).__name__}: {exc})") from None
     if announced is not None and announced.isdigit() and got != int(announced):
         raise _Transient(f"the connection closed after {got} of {announced} bytes")
-
-
-class _Progress:
-    """One download's progress on standard error: a tqdm bar on a terminal (bytes, rate, time
-    left), one line elsewhere (CI logs, files)."""
-
-    def __init__(self, url: str):
-        self.url, self.bar = url, None
-        self.live = _isatty(sys.stderr)
-
-    def __enter__(self):
-        if not self.live:
-            _write(f"MNIST: downloading {self.url}\n")
-            return self
-        try:
-            self.bar = tqdm(desc=f"MNIST {self.url.rsplit('/', 1)[-1]}", unit="B",
-                            unit_scale=True, unit_divisor=1024, file=sys.stderr, leave=True,
-                            dynamic_ncols=True, mininterval=0.2)
-        except (OSError, ValueError, AttributeError):
-            self.bar = None  # no usable standard error: the download goes on without progress
-        return self
-
-    def update(self, got: int, announced: str | None) -> None:
-        if self.bar is None:
-            return
-        if self.bar.total is None and announced and announced.isdigit():
-            self.bar.total = int(announced)
-        self.bar.update(got - self.bar.n)
-
-    def __exit__(self, kind, value, traceback):
-        if self.bar is not None:
-            self.bar.close()
-            if kind is not None:
-                _write(f"MNIST: {self.url}: failed\n")
-
-
-def _write(text: str) -> None:
-    try:
-        sys.stderr.write(text)
-        sys.stderr.flush()
-    except (OSError, ValueError, AttributeError):
-        pass  # no usable standard error: the download goes on without progress
-
-
-def _isatty(stream) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError, OSError):
-        return False
 
 
 def _unwritable(folder: Path, exc: OSError) -> MnistError:

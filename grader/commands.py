@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import click
 
 from data.cache import kit_cache_root
 from data.mnist import on_this_machine
+from data.progress import Progress
 
 from . import catalog, manifest
 from .grading import grade
@@ -38,19 +37,6 @@ def _state_file(target: Path) -> Path:
     # the path's own bytes: a folder name that is not UTF-8 (a student's zip) is still a key
     key = hashlib.sha256(os.fsencode(target)).hexdigest()[:16]
     return kit_cache_root() / "last-results" / f"{key}.json"
-
-
-def _progress_printer():
-    interactive = sys.stderr.isatty()
-    started = time.monotonic()
-
-    def show(line: str) -> None:
-        text = f"  [{time.monotonic() - started:6.1f} s] {line}"
-        if interactive:
-            click.echo("\r\033[K" + text, nl=False, err=True)
-        else:
-            click.echo(text, err=True)
-    return show
 
 
 def confinement(requested: str, hidden: bool, batch: bool = False) -> str:
@@ -82,12 +68,14 @@ def run(ids, target: str, kit_root: Path, fmt="text", output=None, skip_final=Fa
     charge_once: rescore dependents with failing prerequisites' reference in place.
     total_timeout: seconds for the whole run; once spent, the checks left are timeouts."""
     mode = "none"  # until it is resolved: what the kit-error results file says
+    # The capstone's progress lines: on a terminal one line drawn over itself, erased once done
+    progress = Progress(leave=False, timed=True)
     try:
         target_folder = target_path(target, kit_root)
         mode = confinement(sandbox, hidden)
         options = RunOptions(target=target_folder, hidden=hidden, timeout=timeout,
                              total_timeout=total_timeout,
-                             verbose=verbose >= 2, on_progress=_progress_printer(),
+                             verbose=verbose >= 2, on_progress=progress.step,
                              sandbox=mode,
                              reference=reference_folder(kit_root) if charge_once else None)
         result = grade(tuple(ids), options, skip_final=skip_final)
@@ -97,8 +85,8 @@ def run(ids, target: str, kit_root: Path, fmt="text", output=None, skip_final=Fa
                                sandbox=mode)
             write_atomically(output, render(failed, "json" if fmt == "text" else fmt))
         raise
-    if sys.stderr.isatty():
-        click.echo("\r\033[K", nl=False, err=True)
+    finally:
+        progress.close()
     with tempfile.TemporaryDirectory(prefix="dlfs-figures-") as scratch:
         figures, skipped = (_report_figures(result, ids, options, Path(scratch))
                             if fmt == "html" else ({}, []))
@@ -215,9 +203,10 @@ def watch(ids, target: str, kit_root: Path, timeout=60.0, sandbox="auto") -> Non
     """Re-grade on every save until Ctrl-C (grader/watch.py)."""
     from .watch import watch as watch_files
     folder = target_path(target, kit_root)
-    options = RunOptions(target=folder, timeout=timeout, on_progress=_progress_printer(),
-                         sandbox=confinement(sandbox, False))
-    watch_files(folder, options, ids=tuple(ids))
+    with Progress(leave=False, timed=True) as progress:
+        options = RunOptions(target=folder, timeout=timeout, on_progress=progress.step,
+                             sandbox=confinement(sandbox, False))
+        watch_files(folder, options, ids=tuple(ids))
 
 
 def reset(exercise_id: str, target: str, kit_root: Path) -> str:

@@ -30,6 +30,7 @@ import pytest
 
 from data import cache, download, idx
 from data.mnist import MnistError, load_mnist
+from test_progress import _drain, _log, _terminal
 
 # From the dataset's README: SHA-256 of each decompressed file.
 SHA256 = {
@@ -299,6 +300,25 @@ class _Terminal(io.StringIO):
 
     def isatty(self) -> bool:
         return True
+
+
+def test_a_pty_sees_a_bar_per_attempt_and_a_pipe_one_line(mirror, raw, monkeypatch):
+    master, slave = _terminal()
+    with open(slave, "w", encoding="utf-8", buffering=1) as terminal:
+        monkeypatch.setattr(sys, "stderr", terminal)
+        download.fetch(LABELS, raw, [mirror.url("missing"), mirror.url("good")])
+    shown = _drain(master)
+    assert f"MNIST {LABELS.name}.gz" in shown and "100%" in shown and "B/s" in shown, shown
+    assert f"MNIST: {mirror.url('missing')}{LABELS.name}.gz: failed" in shown, shown
+    assert "downloading" not in shown
+
+    reader, writer = _log()
+    with writer:
+        monkeypatch.setattr(sys, "stderr", writer)
+        download.fetch(LABELS, raw, [mirror.url("missing"), mirror.url("good")])
+    with reader:
+        assert reader.read().splitlines() == [
+            f"MNIST: downloading {mirror.url(f)}{LABELS.name}.gz" for f in ("missing", "good")]
 
 
 def test_a_terminal_sees_a_progress_bar(mirror, raw, monkeypatch):

@@ -17,7 +17,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-import click
+from data.progress import Progress
 
 from .. import manifest
 from . import similarity
@@ -205,32 +205,15 @@ def _entry(name: str, output: Path, returncode: int, log: Path) -> Entry:
     return Entry(name, results, problem)
 
 
-class _Progress:
-    """Submissions done and left: a bar on a terminal, a "k/n" line each in a log."""
-
-    def __init__(self, total: int):
-        self.total, self.done = total, 0
-        self.bar = None
-        if sys.stderr.isatty():
-            self.bar = click.progressbar(length=total, label="grading", file=sys.stderr,
-                                         show_pos=True, item_show_func=lambda name: name)
-            self.bar.render_progress()
-
-    def update(self, entry: Entry) -> None:
-        self.done += 1
-        if self.bar is not None:
-            self.bar.update(1, visible(entry.submission))
-            return
-        score = "" if entry.error else \
-            f" {entry.results.score:g}/{entry.results.max_score:g}"
-        note = "error: " + entry.error if entry.error else "ok"
-        # A submission's name and its note are the student's text: shown, never obeyed.
-        click.echo(visible(f"[{self.done}/{self.total}] {entry.submission}:{score} {note}"),
-                   err=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.render_finish()
+def _show(progress: Progress, entry: Entry) -> None:
+    """One more submission graded: beside the bar on a terminal, "[k/n] name: score note" in a
+    log."""
+    score = "" if entry.error else \
+        f" {entry.results.score:g}/{entry.results.max_score:g}"
+    note = "error: " + entry.error if entry.error else "ok"
+    # A submission's name and its note are the student's text: shown, never obeyed.
+    line = visible(f"{entry.submission}:{score} {note}")
+    progress.step(line if progress.live else f"[{progress.done + 1}/{progress.total}] {line}")
 
 
 def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Path | None,
@@ -253,7 +236,7 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
     reaper.become_subreaper()  # a process a submission left behind comes back here to die
     known = reaper.children()
     entries: dict[str, Entry] = {}
-    progress = _Progress(len(submissions))
+    progress = Progress("grading", len(submissions))
     try:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(batch.grade, s, n) for s, n in zip(submissions, names)]
@@ -262,7 +245,7 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
                     entry = future.result()
                     entry.notes = notes.get(entry.submission, [])
                     entries[entry.submission] = entry
-                    progress.update(entry)
+                    _show(progress, entry)
             except BaseException:  # Ctrl-C: no `grade run` may outlive the batch
                 for future in futures:
                     future.cancel()
