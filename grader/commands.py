@@ -13,7 +13,7 @@ from data.mnist import on_this_machine
 from data.progress import Progress
 
 from . import catalog, manifest
-from .grading import grade
+from .grading import grade_exercises
 from .reporters import render, write_atomically
 from .reporters.safe_text import visible
 from .reporters.text import table_row
@@ -78,7 +78,7 @@ def run(ids, target: str, kit_root: Path, fmt="text", output=None, skip_final=Fa
                              verbose=verbose >= 2, on_progress=progress.step,
                              sandbox=mode,
                              reference=reference_folder(kit_root) if charge_once else None)
-        result = grade(tuple(ids), options, skip_final=skip_final)
+        result = grade_exercises(tuple(ids), options, skip_final=skip_final)
     except KitError as error:
         if output is not None:
             failed = RunResult([], 0.0, str(target), hidden=hidden, kit_error=str(error),
@@ -122,8 +122,8 @@ def list_exercises(target: Path) -> None:
     offline = not on_this_machine()
     later = [e for e in manifest.EXERCISES if not e.in_quick_runs or (e.uses_mnist and offline)]
     now = tuple(e.id for e in manifest.EXERCISES if e not in later)
-    result = grade(now, RunOptions(target=target, sandbox=confinement("auto", False)),
-                   skip_final=True)
+    options = RunOptions(target=target, sandbox=confinement("auto", False))
+    result = grade_exercises(now, options, skip_final=True)
     statuses = {e.id: (e.status, e.score) for e in result.exercises}
     saved = last_results(target)
     last = {e.id: (e.status, e.score) for e in saved.exercises} if saved else {}

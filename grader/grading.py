@@ -192,7 +192,8 @@ def _not_graded(exercise: Exercise) -> ExerciseResult:
     return ExerciseResult(exercise, "not_graded", 0.0, [check])
 
 
-def grade(ids: tuple[str, ...], options: RunOptions, skip_final: bool = False) -> RunResult:
+def grade_exercises(ids: tuple[str, ...], options: RunOptions,
+                    skip_final: bool = False) -> RunResult:
     """Grade the named exercises (all when none are named) of options.target."""
     started = time.monotonic()
     every = [e for e in manifest.select(ids) if not (skip_final and not e.in_quick_runs)]

@@ -81,7 +81,7 @@ class CheckResult:
         return table(self.run) + f"<p><b>{html.escape(self._total())}</b></p>"
 
 
-def _grade(arguments: list[str], limit: float) -> tuple[int | None, str]:
+def _run_grade(arguments: list[str], limit: float) -> tuple[int | None, str]:
     """Run `grade run ARGUMENTS` in a child process group; (its exit status, its stderr)."""
     command = [sys.executable, "-m", "grader.cli", "run", *arguments]
     process = subprocess.Popen(command, cwd=KIT_ROOT, stdin=subprocess.DEVNULL,
@@ -113,7 +113,7 @@ def check(*ids: str, target: str = "exercises", timeout: float = 60.0,
                      "--format", "json", "--output", str(output),
                      "--timeout", str(timeout), *(["--skip-final"] if skip_final else [])]
         try:
-            status, errors = _grade(arguments, RUN_LIMIT_SECONDS)
+            status, errors = _run_grade(arguments, RUN_LIMIT_SECONDS)
         except subprocess.TimeoutExpired:
             return CheckResult(None, catalog.text("check.too_long", seconds=RUN_LIMIT_SECONDS))
         try:

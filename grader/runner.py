@@ -64,7 +64,7 @@ class RunOptions:
 def _test_result(test: dict) -> TestResult:
     # Bounded again here (grader/judge/bounds.py): the results file and the last-results cache
     # stay small whatever reached the judge's report.
-    data = bounds.grade(test.get("metadata") or {})
+    data = bounds.bounded_result(test.get("metadata") or {})
     nodeid = bounds.text(test.get("nodeid"), bounds.NAME)
     weight = data.get("weight")
     return TestResult(nodeid=nodeid, exercise=bounds.text(data.get("exercise"), bounds.NAME),
@@ -78,9 +78,9 @@ def _test_result(test: dict) -> TestResult:
 
 
 def _command(paths: list[str], report: str, ini: Path, root: Path) -> list[str]:
-    # grader.judge.early first: it starts the worker before pytest loads anything else. Of the
+    # grader.judge.prestart first: it starts the worker before pytest loads anything else. Of the
     # installed pytest plugins only pytest-json-report (autoloading is off: _run_judge).
-    return [sys.executable, "-m", "pytest", "-q", "-p", "grader.judge.early",
+    return [sys.executable, "-m", "pytest", "-q", "-p", "grader.judge.prestart",
             "-p", "pytest_jsonreport.plugin",
             "-p", "no:cacheprovider", "--import-mode=importlib", "--rootdir", str(root),
             "-c", str(ini),

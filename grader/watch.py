@@ -14,7 +14,7 @@ import click
 import watchfiles
 
 from . import catalog, manifest
-from .grading import grade
+from .grading import grade_exercises
 from .reporters import text
 from .runner import RunOptions
 
@@ -39,10 +39,10 @@ class Watcher:
         self.exercises = _chosen(ids)
         self.status: dict[str, str] = {}
 
-    def grade(self, exercises: list[manifest.Exercise]) -> None:
+    def grade_and_show(self, exercises: list[manifest.Exercise]) -> None:
         ids = tuple(e.id for e in exercises)
-        result = grade(ids, self.options,
-                       skip_final=all(manifest.BY_ID[i].in_quick_runs for i in ids))
+        result = grade_exercises(ids, self.options,
+                                 skip_final=all(manifest.BY_ID[i].in_quick_runs for i in ids))
         self.status.update({e.id: e.status for e in result.exercises})
         self.say(text.render(result).rstrip("\n"))
 
@@ -78,14 +78,14 @@ class Watcher:
             return
         before = self.current()
         self.say(catalog.text("watch.saved", files=", ".join(sorted(relative))))
-        self.grade(hit)
+        self.grade_and_show(hit)
         after = self.current()
         if before is not None and after is not before and self.status.get(before.id) == "passed":
             self.say(catalog.text("watch.passed", exercise=before.id))
         self.announce()
 
     def run(self, stop_event=None) -> None:
-        self.grade(self.exercises)
+        self.grade_and_show(self.exercises)
         self.announce()
         ready = False
         # yield_on_timeout: the first (empty) answer comes once the watcher is in place, so

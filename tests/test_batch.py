@@ -227,7 +227,7 @@ def test_extraction_has_a_time_limit_of_its_own(tmp_path):
 def test_a_refused_zip_is_a_row_with_a_note(tmp_path):
     _zip(tmp_path / "nested.zip", ["exercises/ch03/" + "x/" * 100])
     entry = Batch(KIT_ROOT, tmp_path, skip_final=True, hidden=False, timeout=60, ids=()) \
-        .grade(tmp_path / "nested.zip", "nested")
+        .grade_submission(tmp_path / "nested.zip", "nested")
     assert entry.results is None and "levels deep" in entry.error and "grade submit" in entry.error
 
 
@@ -243,7 +243,7 @@ def test_a_submission_with_a_symbolic_link_is_refused(tmp_path):
     submission.mkdir(parents=True)
     (submission / "softmax.py").symlink_to(KIT_ROOT / "solutions" / "ch03" / "softmax.py")
     entry = Batch(KIT_ROOT, tmp_path, skip_final=True, hidden=False, timeout=60, ids=()) \
-        .grade(tmp_path / "linked", "linked")
+        .grade_submission(tmp_path / "linked", "linked")
     assert entry.results is None and "symbolic link" in entry.error
 
 
@@ -251,7 +251,7 @@ def test_an_empty_zip_costs_only_its_row(tmp_path):
     with zipfile.ZipFile(tmp_path / "empty.zip", "w"):
         pass
     entry = Batch(KIT_ROOT, tmp_path, skip_final=True, hidden=False, timeout=60, ids=()) \
-        .grade(tmp_path / "empty.zip", "empty")
+        .grade_submission(tmp_path / "empty.zip", "empty")
     assert entry.results is None and "no exercises/ folder" in entry.error
 
 

@@ -267,11 +267,11 @@ def test_the_visible_rows_tell_nothing_the_hidden_checks_found(tmp_path):
     # Graded for real: the whole run blocks three_layer_net on sigmoid, whose hidden checks
     # fail; the rows a student sees at once, and resubmits against, come from the public
     # checks alone, which all pass.
-    from grader.grading import grade
+    from grader.grading import grade_exercises
     from grader.runner import RunOptions, sandbox_mode
     target = patched_submission(tmp_path, {"ch03/activations.py": HIDDEN_ONLY_SIGMOID})
-    result = grade(("sigmoid", "three_layer_net"),
-                   RunOptions(target=target, hidden=True, sandbox=sandbox_mode("auto")[0]))
+    options = RunOptions(target=target, hidden=True, sandbox=sandbox_mode("auto")[0])
+    result = grade_exercises(("sigmoid", "three_layer_net"), options)
     net = next(e for e in result.exercises if e.id == "three_layer_net")
     assert net.blocked_by == "sigmoid" and net.recoverable > 0, net
     data = json.loads(gradescope.render(result))

@@ -69,7 +69,7 @@ def softmax(a):
 
 def _judge_of(grade: int) -> tuple[int, list[str]] | None:
     for pid, argv in command_lines().items():
-        if "grader.judge.early" in argv and _parent(pid) == grade:
+        if "grader.judge.prestart" in argv and _parent(pid) == grade:
             return pid, argv
     return None
 
@@ -134,7 +134,7 @@ def softmax(a):
 '''
 SIGNALS_GRADE = SIGNALS.replace("MARKER", 'b"grader.cli"').replace(
     "AFTERWARDS", "return np.zeros_like(np.asarray(a, dtype=float))")
-SIGNALS_JUDGE = SIGNALS.replace("MARKER", 'b"grader.judge.early"').replace(
+SIGNALS_JUDGE = SIGNALS.replace("MARKER", 'b"grader.judge.prestart"').replace(
     "AFTERWARDS", "time.sleep(120)")
 
 

@@ -182,7 +182,7 @@ def test_kill_uid_refuses_its_callers_own_uid():
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can start another uid's processes")
 @pytest.mark.parametrize("dumpable", [1, 0])
 def test_a_process_not_dumpable_keeps_its_pipes_from_another_of_its_uid(dumpable):
-    """What grade and the judge rely on (PR_SET_DUMPABLE 0, runner.py, early.py): a process of
+    """What grade and the judge rely on (PR_SET_DUMPABLE 0, runner.py, prestart.py): a process of
     the same uid cannot reopen their pipes through /proc/<pid>/fd (for writing, to forge the
     report). As two processes of a spare uid, not root, whom nothing stops."""
     read, write = os.pipe()

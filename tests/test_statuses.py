@@ -80,11 +80,11 @@ def test_the_capstone_alone_grades_its_prerequisites_only_when_it_does_not_pass(
     monkeypatch.setattr(grading, "ready_mnist", lambda exercises: None)
     options = RunOptions(target=SOLUTIONS)
     outcome = "passed"
-    assert grading.grade(("mnist_final",), options).exercises[0].status == "passed"
+    assert grading.grade_exercises(("mnist_final",), options).exercises[0].status == "passed"
     assert runs == [["mnist_final"]]
     runs.clear()
     outcome = "failed"
-    assert grading.grade(("mnist_final",), options).exercises[0].status == "failed"
+    assert grading.grade_exercises(("mnist_final",), options).exercises[0].status == "failed"
     # then everything it builds on, numerical_gradient (two_layer_net's) included
     assert runs == [["mnist_final"], ["sigmoid", "softmax", "cross_entropy_error",
                                       "numerical_gradient", "two_layer_net", "minibatch_sgd"]]

@@ -198,10 +198,10 @@ def test_a_trickled_frame_must_be_whole_by_the_deadline():
 
 def test_a_checks_result_is_bounded_and_of_its_types_whatever_it_holds():
     from grader.judge import bounds
-    result = bounds.grade({"status": 5, "message": ["not", "text"], "advice": "not a list",
-                           "records": {"accuracy": np.float64(0.5), "loss": [0.1] * 30_000,
-                                       "name": "n" * 10_000},
-                           "called": ["f" * 400] * 150, "output": "o" * 20_000})
+    result = bounds.bounded_result({
+        "status": 5, "message": ["not", "text"], "advice": "not a list",
+        "records": {"accuracy": np.float64(0.5), "loss": [0.1] * 30_000, "name": "n" * 10_000},
+        "called": ["f" * 400] * 150, "output": "o" * 20_000})
     assert result["status"] == "5" and result["message"] == "['not', 'text']"
     assert result["advice"] == []
     assert type(result["records"]["accuracy"]) is float  # JSON-able, not a numpy scalar

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from .. import catalog, manifest
-from ..grading import grade
+from ..grading import grade_exercises
 from ..reporters import gradescope, write_atomically
 from ..reporters.safe_text import dumps, visible
 from ..results import RunResult
@@ -108,7 +108,7 @@ def run(root: Path) -> None:
                              timeout=float(config["timeout"]), sandbox=mode,
                              on_progress=lambda line: print(line, flush=True))
         try:
-            result = grade((), options, skip_final=bool(config["skip_final"]))
+            result = grade_exercises((), options, skip_final=bool(config["skip_final"]))
             if result.kit_error:  # e.g. no MNIST: a partial total must not post as the grade
                 raise KitError(result.kit_error)
         except KitError as error:

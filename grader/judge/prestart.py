@@ -2,7 +2,7 @@
 plugins, imports the suites' conftest (numpy) and collects: the worker's own start (bubblewrap,
 Python, numpy: a quarter of a second) then runs beside the judge's instead of after it.
 
-`grade` loads this module first (`-p grader.judge.early`, grader/runner.py); the plugin adopts
+`grade` loads this module first (`-p grader.judge.prestart`, grader/runner.py); the plugin adopts
 the worker in pytest_configure. Run straight by pytest, or when anything here fails, the plugin
 starts the worker itself, as before.
 """
@@ -22,7 +22,7 @@ started_for: tuple[str, str] | None = None  # (target, mode) it was started for
 
 
 def take(target: str, mode: str) -> Worker | None:
-    """The worker started early for this target and mode, once; None if there is none."""
+    """The worker started at the judge's start for this target and mode, once; None if there is none."""
     global worker
     found, worker = (worker if started_for == (target, mode) else None), None
     return found
