@@ -125,6 +125,45 @@ def test_an_orphan_that_came_back_to_the_subreaper_is_killed():
     assert not marked(marker)
 
 
+KEPT_AND_ORPHANED = """
+    import ctypes, os, sys, time
+    from grader.worker.processes import children, kill_children
+    ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER, as grade and the judge
+    kept = os.fork()
+    if kept == 0:
+        time.sleep(600)
+    middle = os.fork()
+    if middle == 0:  # a daemon whose parent leaves, with a chain of its own under it
+        os.setsid()
+        if os.fork():
+            os._exit(0)
+        for depth in range(20):
+            if os.fork():
+                time.sleep(600)
+        time.sleep(600)
+    os.waitpid(middle, 0)
+    print(kept, flush=True)
+    sys.stdin.readline()
+    kill_children(keep={kept})
+    print(" ".join(map(str, sorted(children()))), flush=True)
+    time.sleep(600)
+"""
+
+
+def test_kill_children_kills_every_child_and_orphan_but_those_kept():
+    marker = f"children-{uuid.uuid4().hex}"
+    process = subprocess.Popen([sys.executable, "-c", textwrap.dedent(KEPT_AND_ORPHANED), marker],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    kept = int(process.stdout.readline())
+    wait_for(marker, 1 + 1 + 21)  # itself, the kept child, the daemon and its chain
+    process.stdin.write("\n")
+    process.stdin.flush()
+    assert process.stdout.readline() == f"{kept}\n"  # the kept one is its only child left
+    assert marked(marker) == {process.pid, kept}, "a child or an orphan outlived kill_children"
+    kill_tree(process.pid)
+    assert not marked(marker)
+
+
 UID_PROCESSES = """
     import os, sys, time
     sys.stdout = os.fdopen(1, "w")

@@ -14,8 +14,10 @@ import os
 import signal
 import subprocess
 
-from ..worker.processes import (PR_SET_CHILD_SUBREAPER, PR_SET_PDEATHSIG, children, kill_tree,
-                                prctl)
+from ..worker.processes import PR_SET_CHILD_SUBREAPER, PR_SET_PDEATHSIG, kill_tree, prctl
+# For reaper's callers: the processes a grading run started, and the one loop that kills them.
+from ..worker.processes import children, kill_children  # noqa: F401
+
 
 def die_with_parent() -> None:
     """In a child between fork and exec: SIGKILL when the parent dies, however it dies."""
@@ -24,16 +26,6 @@ def die_with_parent() -> None:
 
 def become_subreaper() -> None:
     prctl(PR_SET_CHILD_SUBREAPER, 1)
-
-
-def kill_children(keep: set[int] = frozenset()) -> None:
-    """Kill every child not in keep with all it started, and every orphan that comes back
-    meanwhile; reap them. Until none is left: each round kills whole trees, frozen first."""
-    out_of_reach: set[int] = set()  # a setuid program's: nothing of ours can signal it
-    while left := children() - set(keep) - out_of_reach:
-        for pid in left:
-            kill_tree(pid)
-        out_of_reach |= left & children()
 
 
 def kill_group(process: subprocess.Popen) -> None:

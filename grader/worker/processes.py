@@ -1,8 +1,9 @@
 """Which process is whose child, read from /proc (Linux; elsewhere nothing is found), and the
 one way the kit kills what a submission started: a whole tree, or every process of a uid.
 
-The zygote, the judge and grade use it to kill every process a session left behind, `grade
-batch` to kill a whole grading tree. It imports nothing of the kit: the worker carries a copy."""
+The zygote, the judge and grade use it to kill every process a session left behind (kill_tree,
+kill_children, kill_uid), `grade batch` to kill a whole grading tree. It imports nothing of the
+kit: the worker carries a copy."""
 from __future__ import annotations
 
 import os
@@ -141,6 +142,17 @@ def kill_tree(root: int, include_root: bool = True,
         if frozen.items() <= killed.items():
             time.sleep(0.001)  # only processes still dying: let them become zombies
         killed.update(frozen)
+
+
+def kill_children(keep: set[int] = frozenset()) -> None:
+    """Kill every child of this process not in keep with all it started, and every orphan that
+    comes back meanwhile (to a subreaper); reap them. Until none is left: each round kills whole
+    trees (kill_tree), frozen first."""
+    out_of_reach: set[int] = set()  # a setuid program's: nothing of ours can signal it
+    while left := children() - set(keep) - out_of_reach:
+        for pid in left:
+            kill_tree(pid)
+        out_of_reach |= left & children()
 
 
 def _kill_blind(root: int, include_root: bool, reaped: dict[int, int] | None) -> None:
