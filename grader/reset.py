@@ -22,21 +22,33 @@ STUBS = Path(__file__).resolve().parent / "stubs"
 
 
 class ResetError(Exception):
-    """Nothing to reset (the student's to fix: exit status 1); the message says what to do."""
+    """Nothing to reset (the student's to fix), or, from pristine_folder, no folder of stubs to
+    reset from; the message says what to do."""
+
+
+def pristine_folder(target: Path, kit_root: Path) -> Path:
+    """The folder of the stubs `grade release` ships, for a target other than that folder:
+    grader/stubs/ in a students' copy, exercises/ in the instructors'."""
+    if STUBS.is_dir():
+        return STUBS
+    exercises = target_path("exercises", kit_root, must_exist=False)
+    if exercises.is_dir() and exercises != target.resolve():
+        return exercises
+    raise ResetError(catalog.text("reset.no_stubs", folder=target))
 
 
 def pristine_stub(module: str, target: Path, kit_root: Path) -> tuple[str, str]:
-    """The released stub of module (its text), and where it was read. KitError when this copy
-    of the kit has none to give."""
-    if STUBS.is_dir():
-        return (STUBS / module).read_text(encoding="utf-8"), str(STUBS / module)
-    exercises = target_path("exercises", kit_root, must_exist=False)
-    if exercises.is_dir() and exercises != target.resolve():
-        return (exercises / module).read_text(encoding="utf-8"), str(exercises / module)
-    committed = _committed(kit_root, f"exercises/{module}")
-    if committed is None:
-        raise KitError(catalog.text("reset.no_stubs", folder=target))
-    return committed, f"{exercises / module} (git HEAD)"
+    """The released stub of module (its text), and where it was read: from pristine_folder, or
+    for the instructors' exercises/ itself, from its last commit. KitError when this copy of
+    the kit has none to give (a kit's fault: exit status 2, where a ResetError is 1)."""
+    try:
+        stub_file = pristine_folder(target, kit_root) / module
+    except ResetError:
+        committed = _committed(kit_root, f"exercises/{module}")
+        if committed is None:
+            raise KitError(catalog.text("reset.no_stubs", folder=target)) from None
+        return committed, f"{target / module} (git HEAD)"
+    return stub_file.read_text(encoding="utf-8"), str(stub_file)
 
 
 def _committed(kit_root: Path, relative: str) -> str | None:

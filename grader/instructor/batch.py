@@ -239,7 +239,8 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
     progress = Progress("grading", len(submissions))
     try:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(batch.grade_submission, s, n) for s, n in zip(submissions, names)]
+            futures = [pool.submit(batch.grade_submission, s, n)
+                       for s, n in zip(submissions, names)]
             try:
                 for future in as_completed(futures):
                     entry = future.result()
