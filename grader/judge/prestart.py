@@ -22,7 +22,7 @@ started_for: tuple[str, str] | None = None  # (target, mode) it was started for
 
 
 def take(target: str, mode: str) -> Worker | None:
-    """The worker started at the judge's start for this target and mode, once; None if there is none."""
+    """The worker started with the judge for this target and mode, once; None if there is none."""
     global worker
     found, worker = (worker if started_for == (target, mode) else None), None
     return found
