@@ -21,9 +21,8 @@ from .reporters.html import table
 from .reporters.safe_text import visible
 from .reporters.text import table_row
 from .results import ExerciseResult, ResultsFileError, RunResult
-from .targets import target_path
+from .targets import KIT_ROOT, target_path
 
-KIT_ROOT = Path(__file__).resolve().parent.parent
 # Beyond every check's own limit: the judge's whole-run limit (runner.RunOptions) and start-up.
 RUN_LIMIT_SECONDS = 1800 + 120
 

@@ -14,10 +14,10 @@ from submissions import EXERCISES, ROOT, SOLUTIONS, patched_submission
 GRADE = [sys.executable, "-m", "grader.cli"]
 
 
-def grade(*args, **kwargs) -> subprocess.CompletedProcess:
-    """A real `grade` process, run from the kit's folder as a student runs it."""
-    return subprocess.run([*GRADE, *map(str, args)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300, stdin=subprocess.DEVNULL, **kwargs)
+def grade(*args, cwd=ROOT) -> subprocess.CompletedProcess:
+    """A real `grade` process, run from the kit's folder (as a student runs it) or from cwd."""
+    return subprocess.run([*GRADE, *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                          timeout=300, stdin=subprocess.DEVNULL)
 
 
 def test_grade_with_an_exercise_id_runs_it(tmp_path):
@@ -93,3 +93,14 @@ def test_what_a_student_fixes_exits_1(tmp_path):
     assert linked.exit_code == 1 and "symbolic link" in linked.output
     capstone = CliRunner().invoke(main, ["reset", "mnist_final", "--target", str(submission)])
     assert capstone.exit_code == 1 and "reset one of those instead" in capstone.output
+
+
+def test_check_takes_a_relative_target_from_the_current_directory_as_grade_does(
+        tmp_path, monkeypatch):
+    from grader.notebook import check
+    patched_submission(tmp_path, {}).rename(tmp_path / "mine")
+    monkeypatch.chdir(tmp_path)  # not the kit's folder, where check()'s grade runs
+    result = check("relu", target="mine")
+    assert result.problem == "" and result.score == 3, result.problem
+    done = grade("run", "relu", "--target", "mine", "--sandbox", "none", cwd=tmp_path)
+    assert done.returncode == 0 and "3/3 points" in done.stdout, done.stderr
