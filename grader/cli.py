@@ -25,8 +25,8 @@ class KitFailure(click.ClickException):
     exit_code = 2
 
 
-# The student's to fix, so exit status 1 (exit 2 is the kit's own fault, README): an exercise
-# that is already the stub or has none to reset, a file missing from what is handed in.
+# The student's to fix, so exit status 1 (2 is the kit's own fault, docs/instructors.md): an
+# exercise that is already the stub or has none to reset, a file missing from what is handed in.
 STUDENTS_TO_FIX = (ResetError, SubmitError)
 
 
@@ -129,7 +129,7 @@ def run(ids, target, fmt, output, skip_final, fail_under, timeout, total_timeout
         verbosity, verbose, charge_once, sandbox):
     """Grade all exercises, or the ones named (e.g. `grade run softmax`)."""
     if hidden and not HAS_HIDDEN:
-        raise KitFailure(catalog.text("kit.no_hidden"))
+        raise commands.KitError(catalog.text("kit.no_hidden"))
     score = commands.run(ids, target, KIT_ROOT, fmt=fmt,
                          output=output, skip_final=skip_final, timeout=timeout,
                          total_timeout=total_timeout,
