@@ -40,7 +40,7 @@ class Progress:
                  leave: bool = True, timed: bool = False, stream=None):
         self.started = time.monotonic() if timed else None
         self.stream = sys.stderr if stream is None else stream
-        self.done, self.total, self.bar = 0, total, None
+        self.done, self.total, self.bar, self.live = 0, total, None, False
         # A known total (or bytes): a bar. Else only the last step's line, drawn in place.
         self.status_line = total is None and not byte_sizes
         if not on_terminal(self.stream):
@@ -58,12 +58,8 @@ class Progress:
             self.bar = tqdm(desc=label, total=total, file=self.stream, leave=leave,
                             mininterval=0.2, **shape, **width)
         except (OSError, ValueError, AttributeError):
-            self.bar = None  # no usable terminal after all: the task goes on without progress
-
-    @property
-    def live(self) -> bool:
-        """Whether the progress is drawn on a terminal (else it is logged a line at a time)."""
-        return self.bar is not None
+            return  # no usable terminal after all: the task goes on without progress
+        self.live = True  # drawn on a terminal (else logged a line at a time)
 
     def step(self, line: str, count: int = 1) -> None:
         """count more steps done, line saying what: beside the bar, or as a status line, on a
@@ -71,8 +67,10 @@ class Progress:
         self.done += count
         if self.started is not None:
             line = f"  [{time.monotonic() - self.started:6.1f} s] {line}"
-        if self.bar is None:
-            self.log(line)
+        if not self.live:
+            self._write(line)
+        elif self.bar is None:
+            return  # closed: a late step draws nothing
         elif self.status_line:
             self.bar.set_description_str(line)
         else:
@@ -92,7 +90,7 @@ class Progress:
 
     def log(self, line: str) -> None:
         """A line for the log only: a terminal shows the bar instead."""
-        if self.bar is None:
+        if not self.live:
             self._write(line)
 
     def close(self, then: str | None = None) -> None:

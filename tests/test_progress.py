@@ -71,7 +71,9 @@ def test_a_run_s_progress_lines_are_one_line_drawn_over_itself_then_erased():
         with Progress(leave=False, timed=True, stream=terminal) as progress:
             progress.step("epoch 1/2: loss 2.3")
             progress.step("epoch 2/2: loss 0.4")
+        progress.step("a line that came too late")  # after the run: drawn nowhere
     shown = _drain(master)
+    assert "too late" not in shown
     assert "\n" not in shown, repr(shown)  # never a new line: the same one, redrawn
     assert "] epoch 1/2: loss 2.3\r" in shown and "] epoch 2/2: loss 0.4\r" in shown
     assert shown.rstrip(" \r").endswith("loss 0.4"), repr(shown)  # ...then blanked out
