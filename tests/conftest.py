@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,13 @@ def _find_mnist() -> tuple[Path | None, str]:
 
 
 MNIST_DIR, NO_MNIST = _find_mnist()
+
+# The tests that press Ctrl-C (SIGINT) on `grade` need it to arrive as it does from a terminal. A
+# shell without job control starts a command run in the background (`pytest ... &`) with SIGINT
+# ignored, every child inherits that, and their `grade` never hears it: the test then fails on how
+# it was started. Python's own handler here is reset to the default in every child it starts.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_collection_modifyitems(config, items):
