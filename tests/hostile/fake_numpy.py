@@ -5,6 +5,7 @@ status: failed
 expect: softmax
 grade: sigmoid
 hidden: yes
+split: yes
 """
 def softmax(a):
     # Fakes that put the originals back on first use, so a look at numpy afterwards finds it

@@ -5,6 +5,7 @@ status: error
 expect: could not be read
 grade: sigmoid, relu
 hidden: yes
+split: yes
 """
 def softmax(a):
     # Look for a signing key or nonce among every object, write forged "passed" results to every

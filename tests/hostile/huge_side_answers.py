@@ -3,6 +3,7 @@ zero: softmax
 status: error
 expect: raised
 unconfined: yes
+split: yes
 """
 # The worker's own caps are in the student's process, so they can be undone: its string limit
 # raised, the session's records of deprecation warnings and called functions found with gc and

@@ -5,6 +5,7 @@ status: error
 expect: died
 grade: sigmoid, numerical_gradient, two_layer_net
 hidden: yes
+split: yes
 """
 # Replace every function of every grading module it can find, the way a one-line attack on an
 # in-process plugin would: it finds no judge here, only its own worker, which it breaks.

@@ -4,6 +4,7 @@ zero: softmax
 status: failed
 expect: not a numpy array
 hidden: yes
+split: yes
 """
 class Sneaky:
     """Turns into whatever array the code converting it holds as `expected`."""

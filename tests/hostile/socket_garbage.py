@@ -3,6 +3,7 @@ zero: step_function, relu, identity_function
 status: error
 expect: could not be read
 unconfined: yes
+split: yes
 """
 # Each function writes on the session's own socket (found among its descriptors, as anyone who
 # read the worker's source could) what the worker never sends: bytes that are no frame, a

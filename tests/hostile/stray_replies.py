@@ -3,6 +3,7 @@ zero: step_function, relu
 status: error
 expect: raised
 unconfined: yes
+split: yes
 """
 # Replies nobody asked for, ahead of the real answer, with every field of the wrong type: an
 # error whose type is a number, whose message is a list and whose frames are a dict; a stall
