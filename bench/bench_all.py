@@ -1,6 +1,6 @@
 """Every benchmark of the kit in one run, side by side, with its target: what `bench/run` runs.
 
-    bench/run [--rounds 3] [--heavy-rounds 3] [--quick]
+    bench/run [--rounds 3] [--heavy-rounds 3] [--quick] [--tests]
 
 Each figure is the median over rounds; the two sides of a ratio are measured one after the other
 within a round, so both see the same machine load, and each ratio is the median of the rounds'
@@ -8,6 +8,9 @@ own ratios. Light figures (a grading run, an MNIST load)
 take --rounds rounds; heavy ones (anything that trains the capstone) --heavy-rounds. --quick
 leaves out the heavy ones. Every measurement runs in a fresh process. Training runs, inside
 `grade` or not, use one BLAS thread (OPENBLAS_NUM_THREADS=1), as the kit's worker does.
+--tests adds the kit's own tests, once each (they take minutes): the fast set and the full test
+command, their wall and CPU time (user + system, of every process they waited for) beside
+their targets; `bench/run --quick --tests` gives those and the light figures alone.
 
 The other scripts in bench/ measure one thing each in more detail; this one reuses them.
 """
@@ -16,6 +19,8 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -266,12 +271,46 @@ def memory(table: Table) -> None:
     table.check("peak memory of the process tree (PSS)", peak / 2**30, 1.0, " GiB", below=True)
 
 
+# The README's test command, and its fast set; the targets are on the idle 2-core machine.
+TEST_RUNS = (("the fast set (pytest -m \"not slow\")", ["-m", "not slow"], 60.0),
+             ("the full test command (pytest)", [], 8 * 60.0))
+
+
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def kit_tests(table: Table) -> None:
+    print("the kit's own tests, once each (wall time moves with other work on the machine; "
+          "CPU time less):")
+    for label, args, target in TEST_RUNS:
+        cpu, started = cpu_of_children(), time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", *args],
+                              cwd=REPO, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        wall, cpu = time.perf_counter() - started, cpu_of_children() - cpu
+        summary = (done.stdout.strip().splitlines() or ["(no output)"])[-1]
+        counts = ", ".join(re.findall(r"\d+ (?:passed|failed|skipped|errors?)", summary))
+        print(f"  {label}: {counts or summary}")
+        table.check("  wall time", wall, target, " s", below=True)
+        table.figure("  CPU time (user + system)", cpu)
+        if done.returncode != 0:
+            table.missed += 1
+            print(f"  exit status {done.returncode}: MISSED ({summary})")
+            failed = [line for line in done.stdout.splitlines()
+                      if line.startswith(("FAILED ", "ERROR "))]
+            for line in failed[:20]:
+                print(f"    {line}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the light figures")
     parser.add_argument("--heavy-rounds", type=int, default=3,
                         help="rounds of the figures that train the capstone")
     parser.add_argument("--quick", action="store_true", help="leave out the capstone's figures")
+    parser.add_argument("--tests", action="store_true",
+                        help="also run the kit's own tests, fast set and full command, once each")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
@@ -293,6 +332,8 @@ def main() -> None:
         capstone(table, options.heavy_rounds)
         batch(table, options.heavy_rounds)
         memory(table)
+    if options.tests:
+        kit_tests(table)
     print(f"# {time.perf_counter() - started:.0f} s in all; load average {os.getloadavg()[0]:.1f}"
           f" at the end; {table.missed} target(s) missed")
     sys.exit(1 if table.missed else 0)
