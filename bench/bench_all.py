@@ -38,6 +38,9 @@ import bench_batch  # noqa: E402
 import bench_mnist  # noqa: E402
 
 GRADE = [sys.executable, "-m", "grader.cli"]
+# Where a grading run's results go: never os.devnull, which `grade --output` would replace with a
+# regular file (it writes a temporary file and renames it over the path), as root for everyone.
+RESULTS = str(Path(tempfile.mkdtemp(prefix="bench-all-results-")) / "results.json")
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 # The capstone's settings (grader/suites/ch04/test_mnist_final.py).
 SEED, HIDDEN, ITERS, BATCH, LR = 0, 50, 10000, 100, 0.1
@@ -193,9 +196,9 @@ def grading(table: Table, rounds: int) -> None:
               if p.name != "test_mnist_final.py"]
     bare = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", *suites]
     graded = [*GRADE, "run", "--target", "solutions", "--skip-final", "--format", "json",
-              "--output", os.devnull]
+              "--output", RESULTS]
     one = [*GRADE, "run", "sigmoid", "--target", "solutions", "--format", "json", "--output",
-           os.devnull]
+           RESULTS]
     (bare_s, graded_s, one_s), (bare_r, graded_r, _) = median_rounds(
         rounds, lambda: timed(bare, {"DLFS_TARGET": str(REPO / "solutions")}),
         lambda: timed(graded), lambda: timed(one))
@@ -227,7 +230,7 @@ def mnist(table: Table, rounds: int) -> None:
 
 def capstone(table: Table, rounds: int) -> None:
     in_grade = [*GRADE, "run", "mnist_final", "--target", "solutions", "--format", "json",
-                "--output", os.devnull]
+                "--output", RESULTS]
     own = [sys.executable, __file__, "--child"]
     (grade_s, reference_s, bare_s), (grade_r, reference_r, bare_r) = median_rounds(
         rounds, lambda: timed(in_grade), lambda: timed([*own, "reference"], ONE_THREAD),
@@ -265,7 +268,7 @@ def batch(table: Table, rounds: int, count: int = 8) -> None:
 
 def memory(table: Table) -> None:
     seconds, peak = peak_memory([*GRADE, "run", "--target", "solutions", "--format", "json",
-                                 "--output", os.devnull])
+                                 "--output", RESULTS])
     print("a full grade run of the reference (judge and worker together, once):")
     table.figure("wall time", seconds)
     table.check("peak memory of the process tree (PSS)", peak / 2**30, 1.0, " GiB", below=True)
