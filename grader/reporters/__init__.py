@@ -24,8 +24,14 @@ def render(result: RunResult, fmt: str, verbose: bool = False, figures=None,
 
 
 def write_atomically(path: Path, content: str) -> None:
-    """Write the whole file or nothing: a temporary file beside it, then a rename."""
+    """Write the whole file or nothing: a temporary file beside it, then a rename. A path that
+    is no regular file (/dev/null, /dev/stdout, a pipe) is written into as it is: a rename would
+    put a file in its place, and as root that replaces /dev/null for the whole machine."""
     path = Path(path)
+    if path.exists() and not path.is_file():
+        with open(path, "w", encoding="utf-8", errors="replace") as stream:
+            stream.write(content)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
