@@ -17,7 +17,7 @@ def test_a_pipe_is_written_into_and_stays_a_pipe(tmp_path):
     fifo = tmp_path / "report.fifo"
     os.mkfifo(fifo)
     received = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()), daemon=True)
     reader.start()
     write_atomically(fifo, "score 1\n")
     reader.join(timeout=60)
