@@ -77,10 +77,10 @@ def test_real_runs_read_back_as_they_were_written(runs, name):
 
 
 def test_a_run_graded_here_reads_back_equal_without_a_file(mnist_dir):
-    from grader.grading import grade
+    from grader.grading import grade_exercises
     from grader.runner import RunOptions
-    run = grade(("relu", "softmax"), RunOptions(target=EXERCISES,
-                                                sandbox=commands.confinement("auto", False)))
+    run = grade_exercises(("relu", "softmax"), RunOptions(target=EXERCISES,
+                                                          sandbox=commands.confinement("auto", False)))
     assert RunResult.from_dict(run.to_dict()) == run
     assert RunResult.from_dict(json.loads(json.dumps(run.to_dict()))) == run
 
