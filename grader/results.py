@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import platform
+from collections import Counter
 from importlib import metadata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,6 +20,8 @@ from .manifest import Exercise
 
 # Messages that say a value is wrong without naming why (feedback.<id>.wrong_value, say).
 GENERIC_ENDINGS = (".wrong_value", ".wrong_accuracy", ".batch_wrong", ".wrong")
+# How --verbose's traceback starts, after a check's message (grader/judge/verdicts.py)
+TRACEBACK = "Traceback (your code, most recent call last):"
 PRINTED_LINES = 10  # lines of a failing check's printed output shown under its message
 # Every status token; the JSON results and the text report use exactly these.
 STATUSES = ("passed", "partial", "failed", "not_started", "error", "timeout", "blocked",
@@ -101,14 +104,29 @@ class TestResult:
     records: dict[str, Any] = field(default_factory=dict)
     hidden: bool = False
     output: str = ""  # what the student's code printed during the check (its end)
-    key: str = ""  # the catalog key of its message, when a check named a mistake
+    key: str = ""  # the catalog key of its message ("" for a message the kit cannot key)
     called: list[str] = field(default_factory=list)  # "module.py:qualname" it ran (if failing,
     # or in a charge-once rerun)
     seconds: float = 0.0  # how long the judge spent on it (JUnit's time)
     rescored: bool = False  # failed, but passed with its failing prerequisites' reference
-    # The fields of key's message; a field that is itself a message is {"key", "fields"}.
+    # The message's fields: plain JSON, or {"key", "fields"} for a message within it
     fields: dict[str, Any] = field(default_factory=dict)
-    advice_keys: list[dict[str, Any]] = field(default_factory=list)  # each {"key", "fields"}
+    advice_keys: list[dict] = field(default_factory=list)  # each advice's {"key", "fields"}
+
+    def text(self, lang: str | None = None) -> str:
+        """Its message in lang (None: the chosen language), rendered from its key and fields;
+        `message` (the run's language) when it has no key or the catalog cannot render it."""
+        tail = self.message.find("\n" + TRACEBACK)  # --verbose: the traceback follows as it is
+        said = self.message[:tail] if tail >= 0 else self.message
+        rendered = catalog.render_or(self.key, self.fields, said, lang)
+        return rendered + (self.message[tail:] if tail >= 0 else "")
+
+    def advice_texts(self, lang: str | None = None) -> list[str]:
+        """Its advice in lang, each rendered from its key and fields (else as it was given)."""
+        if len(self.advice_keys) != len(self.advice):
+            return list(self.advice)
+        return [catalog.render_or(m.get("key"), m.get("fields"), said, lang)
+                for m, said in zip(self.advice_keys, self.advice)]
 
     def calls_into(self, exercise: Exercise) -> bool:
         """Whether this check ran any of exercise's code ("ch04/two_layer_net.py:TwoLayerNet."
@@ -122,12 +140,13 @@ class TestResult:
         return self.status == "passed" or self.rescored
 
     @property
-    def telling(self) -> int:
-        """How specific its message is, most first: a named mistake, then anything the
-        student's code raised, then a value that is only wrong."""
+    def specificity(self) -> int:
+        """How much its message tells, higher more: 2 a named mistake, 1 anything the
+        student's code raised (or a message the kit cannot key), 0 a value that is only
+        wrong."""
         if self.key.startswith("feedback.") and not self.key.endswith(GENERIC_ENDINGS):
-            return 0
-        return 2 if self.key else 1
+            return 2
+        return 0 if self.key and self.status == "failed" else 1
 
     @property
     def name(self) -> str:
@@ -209,8 +228,9 @@ class ExerciseResult:
     def max_score(self) -> float:
         return float(self.exercise.points)
 
-    def advice(self) -> list[str]:
-        return list(dict.fromkeys(a for t in self.tests for a in t.advice))  # each once
+    def advice(self, lang: str | None = None) -> list[str]:
+        """Its checks' advice in lang (None: the chosen language), each once."""
+        return list(dict.fromkeys(a for t in self.tests for a in t.advice_texts(lang)))
 
     def feedback(self, every_problem: bool = False, named: bool = False,
                  titled: bool = False) -> list[str]:
@@ -230,15 +250,15 @@ class ExerciseResult:
         if self.likely_cause:
             lines.append(catalog.text("likely.cause", prerequisite=self.likely_cause))
         problems = sorted((t for t in self.tests if t.status not in ("passed", "skipped")),
-                          key=lambda t: t.telling)
+                          key=lambda t: -t.specificity)
         # The same message from several checks is shown once, after all their names
         names: dict[str, list[str]] = {}
         for test in problems:
-            names.setdefault(test.message or test.status, []).append(
+            names.setdefault(test.text() or test.status, []).append(
                 check_title(test.name) if titled else test.name)
         said: set[str] = set()
         for test in problems if every_problem else problems[:1]:
-            message = test.message or test.status
+            message = test.text() or test.status
             if message in said:
                 continue
             said.add(message)
@@ -391,6 +411,14 @@ class RunResult:
             return cls.from_dict(data)
         except NotResults as problem:
             raise ResultsFileError(path, problem.key, **problem.fields) from None
+
+
+def mistake_keys(run: RunResult) -> Counter:
+    """How many checks ended with each catalog key, of those that did not pass: what a class
+    tool counts (feedback.softmax.no_max_subtraction: 12). A message without a key counts under
+    its status ("failed", "error"...), so every failing check is counted once."""
+    return Counter(test.key or test.status for exercise in run.exercises
+                   for test in exercise.tests if test.status not in ("passed", "skipped"))
 
 
 def kit_version() -> str:

@@ -72,6 +72,7 @@ def _test_result(test: dict) -> TestResult:
                       status=data["status"], message=data["message"], advice=data["advice"],
                       records=data["records"], hidden=nodeid.startswith("hidden/"),
                       output=data.get("output", ""), key=data.get("key", ""),
+                      fields=data.get("fields", {}), advice_keys=data.get("advice_keys", []),
                       called=data.get("called", []),
                       seconds=sum(float((test.get(stage) or {}).get("duration") or 0)
                                   for stage in ("setup", "call", "teardown")))
@@ -213,9 +214,10 @@ def _judge_killed(exercises: list[str], number: int) -> list[TestResult]:
     limit: confined it cannot reach the judge), and which of the run's checks did is not known:
     each exercise is charged, so that a submission's signal is never a kit error (exit 2)."""
     name = signal.Signals(number).name if number in signal.valid_signals() else str(number)
-    message = catalog.text("kit.judge_killed_unconfined", signal=name)
+    message = catalog.message("kit.judge_killed_unconfined", signal=name)
     return [TestResult(nodeid=f"judge::{exercise}", exercise=exercise, weight=1.0,
-                       status="error", message=message) for exercise in exercises]
+                       status="error", message=message.render(), key=message.key,
+                       fields=message.fields) for exercise in exercises]
 
 
 def _write_private(path: Path, data: bytes | None = None):

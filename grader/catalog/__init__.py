@@ -8,6 +8,10 @@ named fields. Every language has exactly the keys and fields of English (tests/t
 The language: `grade --lang` (choose()), else DLFS_LANG, else the locale (LC_ALL, LC_MESSAGES,
 LANG, the first one set: ja_JP.UTF-8 -> ja), else English. The judge runs in a subprocess and
 renders messages too: the runner passes it the chosen language as DLFS_LANG.
+
+A check's result keeps its message as data, a `Message` (key and fields; a field may itself be a
+message), so that a reporter renders it in its reader's language, not the judge's: `render(lang)`
+renders in a given language without changing the chosen one.
 """
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ import string
 import unicodedata
 import os
 import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -77,19 +83,87 @@ def language() -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANG
 
 
+@contextmanager
+def speaking(lang: str | None):
+    """Within it, messages are shown in lang (a reporter asked for another language)."""
+    global _chosen
+    saved, _chosen = _chosen, lang
+    try:
+        yield
+    finally:
+        _chosen = saved
+
+
 def has(key: str) -> bool:
     return key in load(DEFAULT_LANG)
 
 
-def text(key: str, /, **fields: object) -> str:
-    """The catalog text for key, filled with fields."""
-    template = load(language()).get(key) or load(DEFAULT_LANG).get(key)
+@dataclass(frozen=True)
+class Message:
+    """A catalog message as data: its key and its fields, rendered when someone reads it. A
+    field is plain JSON (str, int, float, bool, None) or a Message, rendered in the same
+    language as the message around it."""
+    key: str
+    fields: dict = field(default_factory=dict)
+
+    def render(self, lang: str | None = None) -> str:
+        """The text in lang (None: the chosen language), the chosen language left as it is."""
+        return render(self.key, self.fields, lang)
+
+    def to_dict(self) -> dict:
+        """{"key": ..., "fields": {...}}: a nested message as the same kind of dict."""
+        return {"key": self.key, "fields": {
+            k: v.to_dict() if isinstance(v, Message) else v for k, v in self.fields.items()}}
+
+    @classmethod
+    def from_dict(cls, data) -> "Message | None":
+        """The message to_dict wrote (read back from a results file), or None if it is none."""
+        if not nested(data):
+            return None
+        return cls(data["key"], {k: cls.from_dict(v) if nested(v) else v
+                                 for k, v in data["fields"].items()})
+
+
+def nested(value) -> bool:
+    """Whether value is a message as to_dict writes it."""
+    return (isinstance(value, dict) and set(value) == {"key", "fields"}
+            and type(value["key"]) is str and isinstance(value["fields"], dict))
+
+
+def message(key: str, /, **fields: object) -> Message:
+    return Message(key, fields)
+
+
+def render(key: str, fields: dict, lang: str | None = None) -> str:
+    """The catalog text for key in lang (None: the chosen language), filled with fields; a field
+    that is a message (a Message or its dict) is rendered in that language too."""
+    lang = lang if lang in LANGUAGES else language()
+    template = load(lang).get(key) or load(DEFAULT_LANG).get(key)
     if template is None:
         raise CatalogError(f"no catalog text for {key!r}: add it to grader/catalog/en/")
+    values = {name: value.render(lang) if isinstance(value, Message) else
+              render(value["key"], value["fields"], lang) if nested(value) else value
+              for name, value in fields.items()}
     try:
-        return _fill(template, fields)
+        return _fill(template, values)
     except (KeyError, IndexError) as exc:
         raise CatalogError(f"catalog text {key!r} needs the field {exc}") from None
+
+
+def render_or(key: str, fields, fallback: str, lang: str | None = None) -> str:
+    """render(key, fields, lang), or fallback when that cannot be: no key, a key this kit's
+    catalog lacks (a results file of another version), fields its template cannot take."""
+    if type(key) is not str or not has(key) or not isinstance(fields, dict):
+        return fallback
+    try:
+        return render(key, fields, lang)
+    except (CatalogError, ValueError, TypeError, AttributeError, RecursionError):
+        return fallback
+
+
+def text(key: str, /, **fields: object) -> str:
+    """The catalog text for key, filled with fields."""
+    return render(key, fields)
 
 
 # Kana, kanji and full-width forms: Japanese text, which puts no space between its words

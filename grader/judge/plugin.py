@@ -154,39 +154,40 @@ def pytest_runtest_setup(item):
         raise BudgetSpent()
 
 
-def _verdict(item, excinfo) -> tuple[str, str]:
-    """The status and the student-facing message for a check that raised."""
+def _verdict(item, excinfo) -> tuple[str, catalog.Message | str]:
+    """The status and the student-facing message for a check that raised: a catalog message,
+    or the text of an assert of a suite's own, which has no key."""
     exercise = _mark(item).get("exercise") or item.name
     error = excinfo.value
     if isinstance(error, MnistError):  # the judge's own MNIST load: the kit's fault, not theirs
-        return "kit_error", catalog.text("kit.mnist_unavailable", exercises=exercise,
-                                         reason=error)
+        return "kit_error", catalog.message("kit.mnist_unavailable", exercises=exercise,
+                                            reason=str(error))
     if isinstance(error, StudentError):
         return student_error(error, exercise)
     budget = _Judge.settings.get("total_timeout")
     if isinstance(error, BudgetSpent):
-        return "timeout", catalog.text("test.budget_spent", seconds=budget)
+        return "timeout", catalog.message("test.budget_spent", seconds=budget)
     if isinstance(error, StudentTimeout) and not error.earlier \
             and _Check.deadline < _Check.started + _Check.limit:
-        return "timeout", catalog.text("test.budget_cut", seconds=budget, name=error.what,
-                                       where=where(error.frames))
+        return "timeout", catalog.message("test.budget_cut", seconds=budget, name=error.what,
+                                          where=where(error.frames))
     if isinstance(error, StudentTimeout):
         key = "test.timeout_earlier" if error.earlier else "test.timeout"
-        return "timeout", catalog.text(key, seconds=error.seconds or _Check.limit,
-                                       name=error.what, where=where(error.frames))
+        return "timeout", catalog.message(key, seconds=error.seconds or _Check.limit,
+                                          name=error.what, where=where(error.frames))
     if isinstance(error, StudentCrash):
         return "error", crash_message(error.exit, exercise)
     if isinstance(error, suite.Feedback):
-        return "failed", str(error)
+        return "failed", error.message or str(error)
     if isinstance(error, AssertionError):
-        return "failed", str(error).split("\nassert")[0].strip() or "check failed"
+        return "failed", error.message or str(error).split("\nassert")[0].strip() or "check failed"
     # The check itself could not use what came back (e.g. None where an array belongs).
     detail = str(error).strip().splitlines()[0][:300] if str(error).strip() else "(no message)"
-    return "error", catalog.text("test.unusable", kind=type(error).__name__, detail=detail,
-                                 exercise=exercise)
+    return "error", catalog.message("test.unusable", kind=type(error).__name__, detail=detail,
+                                    exercise=exercise)
 
 
-def _deprecation_advice(session) -> list[str]:
+def _deprecation_advice(session) -> list[catalog.Message]:
     """Advice for each deprecation warning the student's lines raised: it works on this numpy
     and fails on a newer one (numpy 1.23 warns about `np.int`; 1.24 removed it)."""
     advice = []
@@ -195,12 +196,12 @@ def _deprecation_advice(session) -> list[str]:
         match = re.search(r"`np\.(\w+)` is a deprecated alias", str(warning))
         if match and match.group(1) in NUMPY_REMOVED:
             version, instead = NUMPY_REMOVED[match.group(1)]
-            advice.append(catalog.text("advice.numpy_alias_deprecated", attribute=match.group(1),
-                                       version=version, instead=instead, running=np.__version__,
-                                       warning=warning))
+            advice.append(catalog.message(
+                "advice.numpy_alias_deprecated", attribute=match.group(1), version=version,
+                instead=instead, running=np.__version__, warning=warning))
         else:
-            advice.append(catalog.text("advice.numpy_deprecated", warning=warning,
-                                       running=np.__version__))
+            advice.append(catalog.message("advice.numpy_deprecated", warning=warning,
+                                          running=np.__version__))
     return advice
 
 
@@ -240,12 +241,14 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     if call.when == "setup":
-        item._grade = {"status": "passed", "message": "", "advice": [], "records": {}}
+        item._grade = {"status": "passed", "message": "", "key": "", "fields": {},
+                       "advice": [], "advice_keys": [], "records": {}}
     try:
         _record_stage(item, call, report)
     except Exception:  # noqa: BLE001 - never an INTERNALERROR: the check is charged instead
         item._grade = {"status": "error", "message": catalog.text("test.judge_confused"),
-                       "advice": [], "records": {}, "key": "test.judge_confused"}
+                       "key": "test.judge_confused", "fields": {}, "advice": [],
+                       "advice_keys": [], "records": {}}
         if _Judge.session is not None:
             try:
                 _Judge.session.finish(kill=True)
@@ -255,24 +258,30 @@ def pytest_runtest_makereport(item, call):
 
 
 def _record_stage(item, call, report) -> None:
-    """The check's status, message, advice, records and output, from one stage's report."""
+    """The check's status, message (its text, key and fields), advice, records and output,
+    from one stage's report."""
     grade = item._grade
     if call.excinfo is not None and grade["status"] == "passed" and not report.skipped:
-        grade["status"], grade["message"] = _verdict(item, call.excinfo)
-        grade["key"] = getattr(call.excinfo.value, "key", "")  # which catalog message
+        grade["status"], said = _verdict(item, call.excinfo)
+        if isinstance(said, catalog.Message):  # rendered here too, for readers of `message`
+            grade.update(message=said.render(), **bounds.message(said))
+        else:
+            grade.update(message=said, key=getattr(call.excinfo.value, "key", ""), fields={})
         if _Judge.settings.get("verbose") and grade["status"] in ("failed", "error"):
             grade["message"] += "\n" + traceback_text(call.excinfo.value)
     elif report.skipped and grade["status"] == "passed":
         grade["status"] = "skipped"  # only the judge skips: the student's code cannot
     if call.when == "call":
-        grade["advice"] = suite.take_advice()
+        advice = suite.take_advice()
         grade["records"] = suite.take_records()
         if _Judge.session is not None:
             wanted = grade["status"] != "passed" or _Judge.settings.get("record_called")
             grade["called"] = _called(_Judge.session) if wanted else []
-            grade["advice"] += _deprecation_advice(_Judge.session)
+            advice += _deprecation_advice(_Judge.session)
             _Judge.session.finish()
             _Judge.session = None
+        grade["advice"] = [a.render() for a in advice]
+        grade["advice_keys"] = bounds.messages(advice)
         if grade["status"] == "timeout" and call.excinfo is not None:
             grade["called"] = grade.get("called", []) + _looped_in(call.excinfo.value)
         printed = _Judge.worker.take_output() if _Judge.worker else ""

@@ -26,7 +26,7 @@ from ..worker import wire
 from .session import Remote  # noqa: F401 - suites use it for objects in the worker
 from .session import StudentError
 
-_advice: list[str] = []
+_advice: list[catalog.Message] = []
 _records: dict[str, Any] = {}
 # Set by the judge's plugin: opens (or returns) the running check's session with the worker.
 session_source: Any = None
@@ -34,11 +34,12 @@ progress_sink: Any = None
 
 
 class Feedback(AssertionError):
-    """A failed check, with the catalog message that explains it (and its key)."""
+    """A failed check, with the catalog message that explains it (its text, key and fields)."""
 
-    def __init__(self, message: str, key: str = ""):
-        super().__init__(message)
-        self.key = key
+    def __init__(self, message: str | catalog.Message, key: str = ""):
+        self.message = message if isinstance(message, catalog.Message) else None
+        super().__init__(message.render() if self.message else message)
+        self.key = self.message.key if self.message else key
 
 
 def check(exercise: str, weight: float = 1, timeout: float | None = None):
@@ -200,15 +201,16 @@ def _returns(call: Callable[[], object]) -> bool:
 
 def fail(key: str, /, **fields: object) -> None:
     """Fail this check with the catalog message `key`."""
-    raise Feedback(catalog.text(key, **fields), key)
+    raise Feedback(catalog.message(key, **fields))
 
 
 def advise(key: str, /, **fields: object) -> None:
     """Record advice for the student without failing the check."""
-    _advice.append(catalog.text(key, **fields))
+    catalog.text(key, **fields)  # a key or field the catalog lacks fails here, in its suite
+    _advice.append(catalog.message(key, **fields))
 
 
-def take_advice() -> list[str]:
+def take_advice() -> list[catalog.Message]:
     taken = list(_advice)
     _advice.clear()
     return taken

@@ -1,6 +1,7 @@
 """What the student reads when a check ends in the student's failure: the worker's description
 of an exception, a crash's exit status or a stalled call's frames, turned into a status and a
-catalog message. Everything here comes from the worker and was checked where it entered the judge
+catalog message (a catalog.Message: key and fields, a reason or a place nested in it).
+Everything here comes from the worker and was checked where it entered the judge
 (session.py: clean_error, clean_frames); a value of another kind still gives a message.
 """
 from __future__ import annotations
@@ -11,19 +12,20 @@ import signal
 import numpy as np
 
 from .. import catalog
+from ..results import TRACEBACK
 from .client import OUTPUT_LIMIT_MB, memory_limit_gib
 from .session import UNREADABLE, StudentError
 
 FORBIDDEN = ("solutions", "grader", "tests", "pytest", "_pytest", "pytest_jsonreport")
 
 
-def where(frames) -> str:
+def where(frames) -> catalog.Message | str:
     """' (ch03/softmax.py, line 12: `return x / 0`)' for the innermost student frame."""
     if not frames or not isinstance(frames[-1], list) or len(frames[-1]) < 4:
         return ""
     file, line, _, source = frames[-1][:4]
     code = f": `{source}`" if source else ""
-    return catalog.text("test.where", file=file, line=line, code=code)
+    return catalog.message("test.where", file=file, line=line, code=code)
 
 
 def _signal_name(number: int) -> str:
@@ -36,20 +38,20 @@ def _signal_name(number: int) -> str:
         return str(number)
 
 
-def crash_message(exit_status, exercise: str) -> str:
+def crash_message(exit_status, exercise: str) -> catalog.Message:
     if type(exit_status) is not int:
         exit_status = None
     if exit_status == -signal.SIGXFSZ:
-        return catalog.text("test.output_flood", limit=OUTPUT_LIMIT_MB)
+        return catalog.message("test.output_flood", limit=OUTPUT_LIMIT_MB)
     if exit_status == -signal.SIGKILL:
-        return catalog.text("test.memory", limit=memory_limit_gib())
+        return catalog.message("test.memory", limit=memory_limit_gib())
     if exit_status is None:
-        reason = catalog.text("crash.no_answer")
+        reason = catalog.message("crash.no_answer")
     elif exit_status < 0:
-        reason = catalog.text("crash.signal", signal=_signal_name(-exit_status))
+        reason = catalog.message("crash.signal", signal=_signal_name(-exit_status))
     else:
-        reason = catalog.text("crash.exit", status=exit_status)
-    return catalog.text("test.crashed", reason=reason, exercise=exercise)
+        reason = catalog.message("crash.exit", status=exit_status)
+    return catalog.message("test.crashed", reason=reason, exercise=exercise)
 
 
 # Aliases NumPy removed, with the release that removed them and what to write instead.
@@ -69,43 +71,44 @@ def _removed_from_numpy(kind: str, message: str) -> tuple[str, str, str] | None:
     return (match.group(1), *NUMPY_REMOVED[match.group(1)])
 
 
-def student_error(error: StudentError, exercise: str) -> tuple[str, str]:
+def student_error(error: StudentError, exercise: str) -> tuple[str, catalog.Message]:
     info, kind = error.info, error.type_name
     frames = info.get("frames") or []
     detail = str(info.get("message", "")).strip().splitlines()
     detail = detail[0][:300] if detail else "(no message)"
     if kind == "NotImplementedError":
         name = frames[-1][2] if frames and len(frames[-1]) > 2 else error.what
-        return "not_started", catalog.text("test.not_started", name=name, exercise=exercise)
+        return "not_started", catalog.message("test.not_started", name=name, exercise=exercise)
     if "file" in info:  # a SyntaxError or IndentationError, in the file that has it
-        return "error", catalog.text("test.import_failed", module=info["file"], kind=kind,
-                                     detail=detail,
-                                     where=catalog.text("test.where_line", line=info.get("line")))
+        return "error", catalog.message(
+            "test.import_failed", module=info["file"], kind=kind, detail=detail,
+            where=catalog.message("test.where_line", line=info.get("line")))
     module = str(info.get("module") or "")
     if kind == "ModuleNotFoundError" and module.split(".")[0] in FORBIDDEN:
         importer = frames[-1][0] if frames else "your code"
-        return "error", catalog.text("test.forbidden_import", module=importer, name=module)
+        return "error", catalog.message("test.forbidden_import", module=importer, name=module)
     removed = _removed_from_numpy(kind, str(info.get("message", "")))
     if removed:
         attribute, version, instead = removed
-        return "error", catalog.text("test.numpy_removed", name=error.what, attribute=attribute,
-                                     version=version, instead=instead, running=np.__version__,
-                                     where=where(frames))
+        return "error", catalog.message("test.numpy_removed", name=error.what,
+                                        attribute=attribute, version=version, instead=instead,
+                                        running=np.__version__, where=where(frames))
     if kind == UNREADABLE:
-        return "error", catalog.text("test.unreadable_answer", name=error.what, detail=detail)
+        return "error", catalog.message("test.unreadable_answer", name=error.what,
+                                        detail=detail)
     if kind == "OSError" and "[Errno 27]" in detail:  # EFBIG: the output file's size limit
-        return "error", catalog.text("test.output_flood", limit=OUTPUT_LIMIT_MB)
+        return "error", catalog.message("test.output_flood", limit=OUTPUT_LIMIT_MB)
     if kind == "MemoryError":
-        return "error", catalog.text("test.memory", limit=memory_limit_gib())
+        return "error", catalog.message("test.memory", limit=memory_limit_gib())
     if kind == "SystemExit":
-        return "error", catalog.text("test.crashed", reason=f"sys.exit({detail})",
-                                     exercise=exercise)
+        return "error", catalog.message("test.crashed", reason=f"sys.exit({detail})",
+                                        exercise=exercise)
     if info.get("input"):  # the check named its notable input (suite.raised_on)
-        return "error", catalog.text("test.raised_on", name=error.what, kind=kind, detail=detail,
-                                     input=info["input"], where=where(frames),
-                                     exercise=exercise)
-    return "error", catalog.text("test.raised", name=error.what, kind=kind, detail=detail,
-                                 where=where(frames), exercise=exercise)
+        return "error", catalog.message("test.raised_on", name=error.what, kind=kind,
+                                        detail=detail, input=info["input"],
+                                        where=where(frames), exercise=exercise)
+    return "error", catalog.message("test.raised", name=error.what, kind=kind, detail=detail,
+                                    where=where(frames), exercise=exercise)
 
 
 def traceback_text(error: BaseException) -> str:
@@ -114,7 +117,7 @@ def traceback_text(error: BaseException) -> str:
         getattr(error, "frames", None))
     if not frames:
         return ""
-    lines = ["Traceback (your code, most recent call last):"]
+    lines = [TRACEBACK]
     for where, line, name, source in (f[:4] for f in frames if len(f) >= 4):
         lines.append(f"  {where}, line {line}, in {name}" + (f"\n    {source}" if source else ""))
     return "\n".join(lines)

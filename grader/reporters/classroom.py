@@ -27,7 +27,8 @@ def _message(exercise: ExerciseResult) -> str:
     if "accuracy" in exercise.exercise.shows and "accuracy" in exercise.extra:
         return catalog.text("report.accuracy", accuracy=exercise.extra["accuracy"],
                             threshold=exercise.extra.get("threshold", 0))
-    return failing[0].message or failing[0].status if failing else ""
+    # in the workflow's language (DLFS_LANG), from its key and fields
+    return failing[0].text() or failing[0].status if failing else ""
 
 
 def report(result: RunResult) -> dict[str, Any]:

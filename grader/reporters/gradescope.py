@@ -43,7 +43,7 @@ def _hidden_output(result: ExerciseResult) -> str:
     tests = [t for t in result.tests if t.hidden]
     lines = [catalog.text("gradescope.hidden_checks",
                           passed=sum(t.status == "passed" for t in tests), total=len(tests))]
-    lines += [f"{t.name}: {t.message or t.status}" for t in tests
+    lines += [f"{t.name}: {t.text() or t.status}" for t in tests
               if t.status not in ("passed", "skipped")]
     return "\n".join(lines)
 

@@ -46,9 +46,9 @@ def render(result: RunResult) -> str:
                                  time=f"{test.seconds:.3f}")
             element = _ELEMENT.get(test.status)
             if element:
+                said = test.text()  # in the report's language, from its key and fields
                 ET.SubElement(case, element, type=test.status,
-                              message=test.message.splitlines()[0] if test.message else "")\
-                    .text = test.message
+                              message=said.splitlines()[0] if said else "").text = said
     root.attrib.update({key: str(value) for key, value in totals.items()})
     root.set("time", f"{result.seconds:.3f}")
     ET.indent(root)
