@@ -183,3 +183,24 @@ def test_counting_takes_every_failing_check_once_even_without_a_key():
              CheckResult("d", "softmax", 1, "passed", key="")]
     run = RunResult([ExerciseResult(manifest.BY_ID["softmax"], "partial", 1, tests)], 1, "/x")
     assert mistake_keys(run) == Counter({MISTAKE: 2, "error": 1})
+
+
+@pytest.mark.slow  # a whole autograder run, the hidden checks included
+@pytest.mark.needs_mnist
+def test_gradescope_results_speak_the_releases_language(tmp_path):
+    from click.testing import CliRunner
+    from test_gradescope import fake_root, run_autograder, zipped_solutions
+
+    from grader.cli import main
+    archive = tmp_path / "autograder.zip"
+    with catalog.speaking(None):  # --lang chooses for this process: chosen again after
+        done = CliRunner().invoke(main, ["--lang", "ja", "release", str(tmp_path / "student"),
+                                         "--no-verify-venv", "--gradescope", str(archive)])
+    assert done.exit_code == 0, done.output
+    broken = patched_submission(tmp_path / "broken", {"ch03/softmax.py": PATCHES[
+        "ch03/softmax.py"]})
+    root = fake_root(tmp_path, archive, {"submission.zip": zipped_solutions(tmp_path, broken)})
+    assert json.loads((root / "source" / "gradescope.json").read_text())["lang"] == "ja"
+    data = run_autograder(root)
+    softmax = next(t for t in data["tests"] if t["name"].startswith("softmax "))
+    _says(softmax["output"], "ja", "mistake")

@@ -88,7 +88,9 @@ def _not_graded(message: str) -> str:
 def run(root: Path) -> None:
     """Grade root/submission with root/source's kit into root/results/results.json."""
     config = _config(root / "source")
-    if config.get("lang"):  # gradescope.json's "lang": "ja", as DLFS_LANG, judge included
+    # gradescope.json's "lang" (the release's language), as DLFS_LANG: the judge's messages and
+    # results.json, which renders each check's message from its key and fields, speak it
+    if config.get("lang"):
         os.environ["DLFS_LANG"] = str(config["lang"])
     results = root / "results" / "results.json"
     scratch = Path(tempfile.mkdtemp(prefix="dlfs-autograder-"))

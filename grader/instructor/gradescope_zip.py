@@ -13,6 +13,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from .. import catalog
 from ..reporters.gradescope import VISIBILITIES
 from .autograder import CONFIG, DEFAULTS
 from .release import JUNK, ReleaseError, SHIPPED_GLOBS, _needs_solutions, check_no_reference
@@ -47,7 +48,9 @@ def build_gradescope_zip(kit_root: Path, archive: Path, hidden_visibility: str,
             (staging / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(kit_root / relative, staging / relative)
         check_no_reference(kit_root, staging)
-        config = {**DEFAULTS, "hidden_visibility": hidden_visibility, "skip_final": skip_final}
+        # The students read the release's language (grade --lang, DLFS_LANG or the locale)
+        config = {**DEFAULTS, "hidden_visibility": hidden_visibility, "skip_final": skip_final,
+                  "lang": catalog.language()}
         (staging / CONFIG).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
         for script in SCRIPTS:
             shutil.copyfile(TEMPLATES / script, staging / script)
