@@ -9,12 +9,11 @@ A figure whose code raised, looped or crashed is skipped: `Skip` carries the one
 """
 from __future__ import annotations
 
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from .. import catalog
-from ..judge import reaper, suite
+from ..judge import reaper, suite, wiring
 from ..judge.client import Worker
 from ..judge.session import StudentCrash, StudentError, StudentTimeout
 
@@ -43,36 +42,25 @@ class StudentCode:
 
     def __init__(self, target: Path, mode: str):
         self.worker = Worker(Path(target), mode)
-        self._session = None
-        self._deadline = 0.0
-        self._limit = 0.0
-        self._saved = None
+        # The judge's wiring, with a figure in place of a check; no check's record of calls
+        self.judge = wiring.Judge(self.worker, trace=False)
+        self._saved: wiring.Judge | None = None
 
     def __enter__(self) -> "StudentCode":
         # As the judge does: what the student's code double-forks comes back here to be killed.
         reaper.become_subreaper()
-        self._saved = (suite.session_source, suite.worker_source)
-        suite.session_source = self._open
-        suite.worker_source = lambda: self.worker
+        self._saved = wiring.installed()
+        wiring.install(self.judge)
         return self
 
     def __exit__(self, *exc) -> None:
-        suite.session_source, suite.worker_source = self._saved
+        wiring.install(self._saved)
         self.worker.close()
-
-    def _open(self):
-        if self._session is None or not self._session.alive:
-            self._session = self.worker.open_session()
-            self._session.deadline = self._deadline
-            self._session.limit = self._limit
-        return self._session
 
     @contextmanager
     def figure(self, exercise: str, timeout: float = 30.0):
         """Calls into the student's code for one figure of `exercise`; a failure becomes Skip."""
-        self._limit = timeout
-        self._deadline = time.monotonic() + timeout
-        self._session = None
+        self.judge.begin(timeout)
         try:
             yield
         except (StudentError, StudentTimeout, StudentCrash) as error:
@@ -82,6 +70,7 @@ class StudentCode:
             raise Skip(catalog.text("plot.skipped", exercise=exercise, reason=str(feedback))) \
                 from None
         finally:
-            if self._session is not None and self._session.alive:
-                self._session.finish(kill=True)
-            self._session = None
+            session = self.judge.check.session
+            if session is not None and session.alive:
+                self.judge.end_session(kill=True)
+            self.judge.check.session = None

@@ -24,7 +24,7 @@ from data.errors import MnistError
 
 from .. import catalog
 from ..worker import wire
-from . import bounds, mnist, prestart, reaper, sandbox, suite
+from . import bounds, mnist, prestart, reaper, sandbox, suite, wiring
 from .client import Worker
 from .session import StudentCrash, StudentError, StudentTimeout
 from .verdicts import NUMPY_REMOVED, crash_message, student_error, traceback_text, where
@@ -35,16 +35,8 @@ __all__ = ["pytest_configure", "pytest_collection_modifyitems", "pytest_runtest_
 
 CONFIG_ENV = "DLFS_JUDGE"
 OUTPUT_SHOWN = 2000  # characters of a check's printed output kept in its result
-TRACE_LIMIT = 120  # seconds: checks allowed longer (the capstone's training) are not traced
 PROGRESS_LINES = 100  # a check's progress lines shown (the capstone sends one per epoch)
-
-
-class _Judge:
-    settings: dict = {}
-    worker: Worker | None = None
-    session = None
-    progress = None
-    budget_end = float("inf")  # time.monotonic() when the run's budget is spent
+JUDGE = pytest.StashKey[wiring.Judge]()  # the run's wiring, in pytest's config
 
 
 def _settings() -> dict:
@@ -56,7 +48,7 @@ def _settings() -> dict:
             "timeout": 60.0, "exercises": None, "verbose": False}
 
 
-def _progress(event: dict) -> None:
+def _progress(judge: wiring.Judge, event: dict) -> None:
     """A progress line the worker asked for: a catalog key under progress. and its numbers.
     Anything else (a key the catalog lacks, a field that is not a number) is no answer the
     worker gives: the session raises it as an unreadable answer, charged to the check."""
@@ -71,19 +63,19 @@ def _progress(event: dict) -> None:
         line = catalog.text(key, **{k: "n/a" if v is None else v for k, v in fields.items()})
     except Exception:  # noqa: BLE001 - numbers the template cannot format: nothing to show
         return
-    _Check.progress_lines += 1
-    if _Check.progress_lines <= PROGRESS_LINES:  # a flood of them shows no more
-        suite.progress(line[:500])
+    judge.check.progress_lines += 1
+    if judge.check.progress_lines <= PROGRESS_LINES:  # a flood of them shows no more
+        judge.progress(line[:500])
 
 
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "grade(exercise, weight=1, timeout=None): one check of an exercise")
-    if _Judge.worker is not None:
+    if JUDGE in config.stash:  # the suites' and the hidden checks' conftest both load this
         return
-    _Judge.settings = settings = _settings()
-    if settings.get("total_timeout"):
-        _Judge.budget_end = time.monotonic() + float(settings["total_timeout"])
+    settings = _settings()
+    budget_end = time.monotonic() + float(settings["total_timeout"]) \
+        if settings.get("total_timeout") else float("inf")
     reaper.become_subreaper()
     mode = settings.get("sandbox", "auto")
     if mode not in (*sandbox.CONFINED, "none"):  # grade resolved it (runner.py): no new probe
@@ -93,14 +85,16 @@ def pytest_configure(config):
     if worker is None:
         worker = Worker(Path(settings["target"]), mode)
         worker.start()  # it boots while pytest collects the suites
-    worker.on_progress = _progress
-    _Judge.worker = worker
+    sink = None
     progress_fd = settings.get("progress_fd")
     if progress_fd is not None:
         stream = os.fdopen(int(progress_fd), "w", buffering=1, encoding="utf-8")
-        suite.progress_sink = lambda line: stream.write(line.replace("\n", " ") + "\n")
-    suite.session_source = _session
-    suite.worker_source = lambda: _Judge.worker
+        sink = lambda line: stream.write(line.replace("\n", " ") + "\n")  # noqa: E731
+    judge = wiring.Judge(worker, settings, sink)
+    judge.budget_end = budget_end
+    worker.on_progress = lambda event: _progress(judge, event)
+    config.stash[JUDGE] = judge
+    wiring.install(judge)
 
 
 def _mark(item) -> dict:
@@ -113,7 +107,7 @@ def _mark(item) -> dict:
 
 
 def pytest_collection_modifyitems(config, items):
-    keep = _Judge.settings.get("exercises")
+    keep = config.stash[JUDGE].settings.get("exercises")
     if keep is None:
         return
     selected = [item for item in items if _mark(item).get("exercise") in keep]
@@ -123,38 +117,18 @@ def pytest_collection_modifyitems(config, items):
         items[:] = selected
 
 
-class _Check:
-    """The running check's limit and its session, opened at its first call to the student."""
-    limit = 60.0
-    started = 0.0
-    deadline = float("inf")  # its limit's end, or the run's budget's when that comes first
-    progress_lines = 0
-
-
 class BudgetSpent(Exception):
     """The run's overall budget (grade run --total-timeout) ran out before the check began."""
 
 
-def _session():
-    if _Judge.session is None or not _Judge.session.alive:
-        # Which student functions a check calls, except in long checks, which tracing slows.
-        _Judge.session = _Judge.worker.open_session(trace=_Check.limit <= TRACE_LIMIT)
-        _Judge.session.deadline = _Check.deadline
-        _Judge.session.limit = _Check.limit
-    return _Judge.session
-
-
 def pytest_runtest_setup(item):
-    _Check.limit = float(_mark(item).get("timeout") or _Judge.settings.get("timeout", 60.0))
-    _Check.started = time.monotonic()
-    _Check.progress_lines = 0
-    _Check.deadline = min(_Check.started + _Check.limit, _Judge.budget_end)
-    _Judge.session = None
-    if _Check.deadline <= _Check.started:  # charged, not started: the results still get written
+    judge = item.config.stash[JUDGE]
+    check = judge.begin(float(_mark(item).get("timeout") or judge.settings.get("timeout", 60.0)))
+    if check.deadline <= check.started:  # charged, not started: the results still get written
         raise BudgetSpent()
 
 
-def _verdict(item, excinfo) -> tuple[str, catalog.Message | str]:
+def _verdict(judge: wiring.Judge, item, excinfo) -> tuple[str, catalog.Message | str]:
     """The status and the student-facing message for a check that raised: a catalog message,
     or the text of an assert of a suite's own, which has no key."""
     exercise = _mark(item).get("exercise") or item.name
@@ -164,16 +138,16 @@ def _verdict(item, excinfo) -> tuple[str, catalog.Message | str]:
                                             reason=str(error))
     if isinstance(error, StudentError):
         return student_error(error, exercise)
-    budget = _Judge.settings.get("total_timeout")
+    budget, check = judge.settings.get("total_timeout"), judge.check
     if isinstance(error, BudgetSpent):
         return "timeout", catalog.message("test.budget_spent", seconds=budget)
     if isinstance(error, StudentTimeout) and not error.earlier \
-            and _Check.deadline < _Check.started + _Check.limit:
+            and check.deadline < check.started + check.limit:
         return "timeout", catalog.message("test.budget_cut", seconds=budget, name=error.what,
                                           where=where(error.frames))
     if isinstance(error, StudentTimeout):
         key = "test.timeout_earlier" if error.earlier else "test.timeout"
-        return "timeout", catalog.message(key, seconds=error.seconds or _Check.limit,
+        return "timeout", catalog.message(key, seconds=error.seconds or check.limit,
                                           name=error.what, where=where(error.frames))
     if isinstance(error, StudentCrash):
         return "error", crash_message(error.exit, exercise)
@@ -213,15 +187,15 @@ def _called(session) -> list:
             and type(c[0]) is str and type(c[1]) is str][:bounds.ENTRIES]
 
 
-def _looped_in(error) -> list:
+def _looped_in(error, worker=None) -> list:
     """The student's functions a check that ran out of time was running. Its session died with
     them, so the frames caught at the deadline (and, for code stopped earlier in the run, that
     code) say which exercise looped: grading blocks the dependents that called it."""
     if not isinstance(error, StudentTimeout):
         return []
     entries = [f for f in error.frames or [] if isinstance(f, list) and len(f) >= 3]
-    if error.earlier and _Judge.worker is not None:
-        entries += [[e[0], None, e[-1]] for e in _Judge.worker.stopped if len(e) >= 2]
+    if error.earlier and worker is not None:
+        entries += [[e[0], None, e[-1]] for e in worker.stopped if len(e) >= 2]
     return [f"{str(f[0])[:200]}:{str(f[2])[:200]}" for f in entries][:100]
 
 
@@ -249,42 +223,40 @@ def pytest_runtest_makereport(item, call):
         item._grade = {"status": "error", "message": catalog.text("test.judge_confused"),
                        "key": "test.judge_confused", "fields": {}, "advice": [],
                        "advice_keys": [], "records": {}}
-        if _Judge.session is not None:
-            try:
-                _Judge.session.finish(kill=True)
-            except Exception:  # noqa: BLE001 - the next check opens a fresh session anyway
-                pass
-            _Judge.session = None
+        try:
+            item.config.stash[JUDGE].end_session(kill=True)
+        except Exception:  # noqa: BLE001 - the next check opens a fresh session anyway
+            pass
 
 
 def _record_stage(item, call, report) -> None:
     """The check's status, message (its text, key and fields), advice, records and output,
     from one stage's report."""
-    grade = item._grade
+    grade, judge = item._grade, item.config.stash[JUDGE]
     if call.excinfo is not None and grade["status"] == "passed" and not report.skipped:
-        grade["status"], said = _verdict(item, call.excinfo)
+        grade["status"], said = _verdict(judge, item, call.excinfo)
         if isinstance(said, catalog.Message):  # rendered here too, for readers of `message`
             grade.update(message=said.render(), **bounds.message(said))
         else:
             grade.update(message=said, key=getattr(call.excinfo.value, "key", ""), fields={})
-        if _Judge.settings.get("verbose") and grade["status"] in ("failed", "error"):
+        if judge.settings.get("verbose") and grade["status"] in ("failed", "error"):
             grade["message"] += "\n" + traceback_text(call.excinfo.value)
     elif report.skipped and grade["status"] == "passed":
         grade["status"] = "skipped"  # only the judge skips: the student's code cannot
     if call.when == "call":
-        advice = suite.take_advice()
-        grade["records"] = suite.take_records()
-        if _Judge.session is not None:
-            wanted = grade["status"] != "passed" or _Judge.settings.get("record_called")
-            grade["called"] = _called(_Judge.session) if wanted else []
-            advice += _deprecation_advice(_Judge.session)
-            _Judge.session.finish()
-            _Judge.session = None
+        check = judge.check
+        advice, grade["records"] = list(check.advice), dict(check.records)
+        if check.session is not None:
+            wanted = grade["status"] != "passed" or judge.settings.get("record_called")
+            grade["called"] = _called(check.session) if wanted else []
+            advice += _deprecation_advice(check.session)
+            judge.end_session()
         grade["advice"] = [a.render() for a in advice]
         grade["advice_keys"] = bounds.messages(advice)
         if grade["status"] == "timeout" and call.excinfo is not None:
-            grade["called"] = grade.get("called", []) + _looped_in(call.excinfo.value)
-        printed = _Judge.worker.take_output() if _Judge.worker else ""
+            grade["called"] = grade.get("called", []) + _looped_in(call.excinfo.value,
+                                                                   judge.worker)
+        printed = judge.worker.take_output() if judge.worker else ""
         if printed.strip():
             grade["output"] = printed[-OUTPUT_SHOWN:]
 
@@ -299,11 +271,15 @@ def pytest_json_runtest_metadata(item, call):
 @pytest.hookimpl(optionalhook=True)
 def pytest_json_modifyreport(json_report):
     """What confined the worker, for the results' sandbox_layers (runner.py reads it)."""
-    json_report["dlfs_sandbox_layers"] = list(_Judge.worker.layers) if _Judge.worker else []
+    judge = wiring.installed()  # this hook has no config: the one wiring the plugin installed
+    json_report["dlfs_sandbox_layers"] = list(judge.worker.layers) if judge else []
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config):
-    if _Judge.worker is not None:
-        _Judge.worker.close()
-        _Judge.worker = None
+    judge = config.stash.get(JUDGE, None)
+    if judge is not None and judge.worker is not None:
+        judge.worker.close()
+        judge.worker = None
+        del config.stash[JUDGE]
+        wiring.install(None)

@@ -23,14 +23,9 @@ import pytest
 
 from .. import catalog
 from ..worker import wire
+from . import wiring
 from .session import Remote  # noqa: F401 - suites use it for objects in the worker
 from .session import StudentError
-
-_advice: list[catalog.Message] = []
-_records: dict[str, Any] = {}
-# Set by the judge's plugin: opens (or returns) the running check's session with the worker.
-session_source: Any = None
-progress_sink: Any = None
 
 
 class Feedback(AssertionError):
@@ -50,21 +45,13 @@ def check(exercise: str, weight: float = 1, timeout: float | None = None):
     return pytest.mark.grade(exercise=exercise, weight=weight, timeout=timeout)
 
 
-# Set by the judge's plugin: the run's worker.
-worker_source: Any = None
-
-
 def _worker():
-    if worker_source is None:
-        raise RuntimeError("no worker: run the suites with `grade run`")
-    return worker_source()
+    return wiring.current().worker
 
 
 def _session():
-    if session_source is None:
-        raise RuntimeError("no worker: run the suites with `grade run`, or through pytest with "
-                           "the grader's conftest.py")
-    return session_source()
+    """The running check's session with the worker (the run's wiring: grader/judge/wiring.py)."""
+    return wiring.current().session()
 
 
 def _not_plain(value) -> str | None:
@@ -207,30 +194,19 @@ def fail(key: str, /, **fields: object) -> None:
 def advise(key: str, /, **fields: object) -> None:
     """Record advice for the student without failing the check."""
     catalog.text(key, **fields)  # a key or field the catalog lacks fails here, in its suite
-    _advice.append(catalog.message(key, **fields))
-
-
-def take_advice() -> list[catalog.Message]:
-    taken = list(_advice)
-    _advice.clear()
-    return taken
+    wiring.current().check.advice.append(catalog.message(key, **fields))
 
 
 def record(**values: Any) -> None:
     """Attach JSON-able values to this check's result (the capstone's accuracy, history...)."""
-    _records.update(values)
-
-
-def take_records() -> dict[str, Any]:
-    taken = dict(_records)
-    _records.clear()
-    return taken
+    wiring.current().check.records.update(values)
 
 
 def progress(line: str) -> None:
     """Show a progress line to the student while a long check runs."""
-    if progress_sink is not None:
-        progress_sink(line)
+    judge = wiring.installed()
+    if judge is not None:
+        judge.progress(line)
 
 
 def show(value: object, precision: int = 5) -> str:
