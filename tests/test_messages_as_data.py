@@ -29,8 +29,8 @@ MISTAKE = "feedback.softmax.no_max_subtraction"
 PATCHES = {
     "ch03/softmax.py": "def softmax(a):\n    exp_a = np.exp(a)\n"
                        "    return exp_a / np.sum(exp_a, axis=-1, keepdims=True)\n",
-    "ch03/activations.py": "def step_function(x):\n    import os\n    os._exit(3)\n\n\n"
-                           "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n"}
+    "ch03/activations.py": ("def step_function(x):\n    import os\n    os._exit(3)\n\n\n"
+                            "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n")}
 # A phrase of each message's catalog text, in each language
 PHRASES = {
     "ja": {"mistake": "np.exp の前に a の最大値を引いてください",
