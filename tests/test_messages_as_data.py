@@ -204,3 +204,25 @@ def test_gradescope_results_speak_the_releases_language(tmp_path):
     data = run_autograder(root)
     softmax = next(t for t in data["tests"] if t["name"].startswith("softmax "))
     _says(softmax["output"], "ja", "mistake")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("fmt", ["text", "html", "junit", "gradescope", "classroom"])
+def test_a_saved_results_file_renders_again_in_either_language(run, tmp_path, fmt, lang):
+    """`grade report FILE --lang L`: the file graded in English, read back through the model,
+    in a real `grade` process, every reporter speaking L."""
+    import base64
+    import subprocess
+    import sys
+    saved = tmp_path / "results.json"
+    saved.write_text(json.dumps(run.to_dict()), encoding="utf-8")
+    shown = subprocess.run([sys.executable, "-m", "grader.cli", "report", str(saved), "--format",
+                            fmt, "--lang", lang, "-v"], capture_output=True, text=True,
+                           timeout=300, cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    output = shown.stdout
+    if fmt == "classroom":  # the workflow's report is base64 JSON
+        output = json.dumps(json.loads(base64.b64decode(output)), ensure_ascii=False)
+    elif fmt == "gradescope":
+        output = json.dumps(json.loads(output), ensure_ascii=False)
+    _says(output, lang, "mistake")
