@@ -129,8 +129,8 @@ class TestResult:
                 for m, said in zip(self.advice_keys, self.advice)]
 
     def calls_into(self, exercise: Exercise) -> bool:
-        """Whether this check ran any of exercise's code ("ch04/two_layer_net.py:TwoLayerNet."
-        prefixes every method of the class)."""
+        """Whether this check ran any of exercise's code ("module.py:Class." prefixes every
+        method of a class the exercise names)."""
         names = [f"{exercise.module}:{name}" for name in exercise.names] if exercise.module \
             else []
         return any(c == n or c.startswith(n + ".") for c in self.called for n in names)

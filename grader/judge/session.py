@@ -207,7 +207,7 @@ class Remote(wire.Handle):
         value = self.wire_session.request({"op": "getattr", "target": self, "name": name},
                                           f"{self.wire_type}.{name}")
         if isinstance(value, Remote) and value.wire_type == "method":
-            # Named for what it is, so that its errors say "TwoLayerNet.accuracy raised ...".
+            # Named for what it is, so that its errors say "Net.accuracy raised ...".
             object.__setattr__(value, "wire_type", f"{self.wire_type}.{name}")
         return value
 
