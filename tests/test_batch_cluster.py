@@ -150,9 +150,13 @@ def test_a_worker_of_another_kit_refuses_naming_both(tmp_path):
                        "manifest.EXERCISES = manifest.EXERCISES[:-1]\n")
     folder = tmp_path / "submissions"
     shutil.copytree(KIT_ROOT / "solutions", folder / "passing", ignore=IGNORE)
-    with cluster(n_workers=1, preload=[str(preload)]) as dask:
+    # and the cluster is found through the scheduler file it wrote, as dask-jobqueue's are
+    address = tmp_path / "scheduler.json"
+    with cluster(n_workers=1, preload=[str(preload)],
+                 scheduler_kwargs={"scheduler_file": str(address)}) as dask:
+        assert address.is_file()
         result = CliRunner().invoke(main, ["batch", str(folder), "step_function", "--scheduler",
-                                           dask.scheduler_address, "--csv",
+                                           str(address), "--csv",
                                            str(tmp_path / "grades.csv")])
     assert result.exit_code == 0, result.output
     row = (tmp_path / "grades.csv").read_text("utf-8-sig").splitlines()[1].split(",", 5)
