@@ -199,3 +199,36 @@ def test_without_distributed_scheduler_names_the_extra(tmp_path):
     assert done.returncode == 2, done.stdout + done.stderr
     assert "pip install -e '.[cluster]'" in done.stderr
     assert not (tmp_path / "g.csv").exists()
+
+
+def test_what_trains_the_capstone_is_told_from_the_files(tmp_path):
+    from grader.instructor.cluster import pack, trains
+    zip_folder(KIT_ROOT / "solutions", tmp_path / "zipped.zip", "exercises")
+    (tmp_path / "packed.zip").write_bytes(pack(KIT_ROOT / "exercises"))
+    half = tmp_path / "half"
+    shutil.copytree(KIT_ROOT / "solutions", half, ignore=IGNORE)
+    shutil.copy(KIT_ROOT / "exercises" / "ch04" / "train.py", half / "ch04" / "train.py")
+    assert trains(KIT_ROOT / "solutions") and trains(tmp_path / "zipped.zip")
+    assert not trains(KIT_ROOT / "exercises") and not trains(tmp_path / "packed.zip")
+    assert not trains(half)  # its train() is still the stub
+    (tmp_path / "broken.zip").write_bytes(b"not a zip")
+    assert not trains(tmp_path / "broken.zip") and not trains(tmp_path / "absent.zip")
+
+
+@pytest.mark.slow  # trains the capstone once
+@pytest.mark.needs_mnist
+def test_a_submission_that_trains_the_capstone_is_graded_first(tmp_path, mnist_dir):
+    folder = tmp_path / "submissions"
+    shutil.copytree(KIT_ROOT / "exercises", folder / "a-stubs", ignore=IGNORE)
+    shutil.copytree(KIT_ROOT / "solutions", folder / "b-trains", ignore=IGNORE)
+    with cluster(n_workers=1) as dask:  # one at a time: the order is the priority's
+        result = CliRunner().invoke(main, ["batch", str(folder), "mnist_final", "--scheduler",
+                                           dask.scheduler_address, "--json",
+                                           str(tmp_path / "results.json")])
+    assert result.exit_code == 0, result.output
+    graded = {e["submission"]: e["results"]["exercises"][0]["status"]
+              for e in json.loads((tmp_path / "results.json").read_text())}
+    # b trained (how well, under this machine's load, is not this test's business); a could not
+    assert graded["b-trains"] != graded["a-stubs"] == "blocked", graded
+    shown = [line for line in result.stderr.splitlines() if line.startswith("[")]
+    assert [line.split(":")[0] for line in shown] == ["[1/2] b-trains", "[2/2] a-stubs"], shown

@@ -17,6 +17,7 @@ import tempfile
 import time
 import uuid
 import zipfile
+from collections import deque
 from pathlib import Path
 
 import click
@@ -67,19 +68,27 @@ def pack(submission: Path) -> bytes:
     return stream.getvalue()
 
 
-def trains(data: bytes) -> bool:
-    """Whether grading this zip trains the capstone: both modules it trains from are there and
-    neither is a stub still. Read a MB at most of each: the zip is the student's."""
+def trains(submission: Path) -> bool:
+    """Whether grading this submission trains the capstone: both modules it trains from are
+    there and neither is a stub still. A MB at most of each is read: the files are the
+    student's."""
+    found: dict[str, bytes] = {}
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as bundle:
-            found = {}
-            for info in bundle.infolist():
-                for module in TRAINS_FROM:
-                    if info.filename.endswith(module) and "__MACOSX" not in info.filename:
-                        with bundle.open(info) as member:
-                            found[module] = member.read(2**20)
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
-        return False
+        if submission.is_dir():
+            exercises = find_exercises(submission)
+            for module in TRAINS_FROM:
+                if (exercises / module).is_file() and not (exercises / module).is_symlink():
+                    with open(exercises / module, "rb") as stream:
+                        found[module] = stream.read(2**20)
+        else:
+            with zipfile.ZipFile(submission) as bundle:
+                for info in bundle.infolist():
+                    for module in TRAINS_FROM:
+                        if info.filename.endswith(module) and "__MACOSX" not in info.filename:
+                            with bundle.open(info) as member:
+                                found[module] = member.read(2**20)
+    except (SubmissionError, zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+        return False  # it is refused when packed, or graded as what it is
     return len(found) == len(TRAINS_FROM) and not any(
         b"NotImplementedError" in text for text in found.values())
 
@@ -125,35 +134,33 @@ def grade_on_cluster(scheduler: str, submissions: list[Path], names: list[str],
                      settings: dict, record) -> list[str]:
     """Grade each submission as a task on the cluster at scheduler, calling record(entry) for
     each row as it comes; the names of the rows not graded because the scheduler was lost."""
-    from distributed import as_completed
-    from distributed.client import FutureCancelledError  # noqa: F401 (a CancelledError)
     from concurrent.futures import CancelledError
+    from distributed import as_completed
     client, expected = _connect(scheduler), kit()
     final = not settings["skip_final"] and CAPSTONE in {e.id for e in
                                                         manifest.select(settings["ids"])}
-    packed: list[tuple[int, str, bytes | None, str | None]] = []
-    for submission, name in zip(submissions, names):
-        try:
-            data, problem = pack(submission), None
-        except SubmissionError as error:
-            data, problem = None, str(error)
-        except OSError as error:
-            data, problem = None, f"cannot grade it: {type(error).__name__}: {error}"
-        packed.append((int(final and data is not None and trains(data)), name, data, problem))
-    for priority, name, data, problem in packed:
-        if problem is not None:
-            record(Entry(name, None, problem))
-    todo = sorted((p for p in packed if p[3] is None), key=lambda p: -p[0])  # longest first
+    # Longest first; each is packed only when it is submitted, so the class is never all in
+    # memory at once.
+    todo = deque(sorted(((int(final and trains(s)), i, s, n) for i, (s, n) in
+                         enumerate(zip(submissions, names))), key=lambda task: -task[0]))
     batch_id, running, lost = uuid.uuid4().hex[:8], {}, []
     finished = as_completed()
 
     def submit_more() -> None:
         window = max(4, 2 * sum(client.nthreads().values()))  # workers may come and go
         while todo and len(running) < window:
-            priority, name, data, _ = todo.pop(0)
+            priority, index, submission, name = todo.popleft()
+            try:
+                data = pack(submission)
+            except SubmissionError as error:
+                record(Entry(name, None, str(error)))
+                continue
+            except OSError as error:
+                record(Entry(name, None, f"cannot grade it: {type(error).__name__}: {error}"))
+                continue
             future = client.submit(grade_task, data, name, settings, expected, priority=priority,
                                    retries=RETRIES, pure=False,
-                                   key=f"dlfs-grade-{names.index(name)}-{batch_id}")
+                                   key=f"dlfs-grade-{index}-{batch_id}")
             running[future.key] = name
             finished.add(future)
 
@@ -176,7 +183,7 @@ def grade_on_cluster(scheduler: str, submissions: list[Path], names: list[str],
     except (OSError, CancelledError, TimeoutError) as error:  # the scheduler went away
         click.echo(f"the Dask scheduler was lost: {error}", err=True)
     finally:
-        lost += [*running.values(), *(p[1] for p in todo)]
+        lost += [*running.values(), *(task[3] for task in todo)]
         lost = list(dict.fromkeys(lost))
         for name in lost:
             record(Entry(name, None, f"not graded: the Dask scheduler at {scheduler} was lost "
