@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import heapq
 import json
+import logging
 import os
 import platform
 import re
@@ -285,8 +286,9 @@ def cluster(table: Table, rounds: int, count: int = 4) -> None:
     try:
         (scratch / "in").mkdir()
         bench_batch.build(scratch / "in", count)
+        # Its workers' complaints about a scheduler closed first at the end say nothing here.
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                          dashboard_address=":0") as dask:
+                          dashboard_address=":0", silence_logs=logging.CRITICAL) as dask:
             on_dask = [*GRADE, "batch", str(scratch / "in"), "--scheduler",
                        dask.scheduler_address, "--csv", str(scratch / "dask.csv"), "--json",
                        str(scratch / "dask.json")]
