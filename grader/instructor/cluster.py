@@ -23,7 +23,6 @@ from pathlib import Path
 import click
 
 from .. import manifest
-from ..manifest import CAPSTONE
 from ..results import kit_version
 from .batch import Batch, _refuse_links, find_exercises
 from .gradebook import Entry
@@ -31,8 +30,10 @@ from .unzip import MAX_MEMBERS, MAX_UNZIPPED_BYTES, SubmissionError
 
 KIT_ROOT = Path(__file__).resolve().parent.parent.parent
 RETRIES = 2  # a task whose worker died runs again, at most this many more times
-# The capstone trains from these two modules: while either is still a stub, nothing trains.
-TRAINS_FROM = ("ch04/train.py", "ch04/two_layer_net.py")
+# What a trained exercise's scenario drives ("package.module:name"): the modules it trains from.
+# While any of them is still a stub, grading it trains nothing.
+TRAINS_FROM = tuple(dict.fromkeys(drive.split(":")[0].replace(".", "/") + ".py"
+                                  for exercise in manifest.trained() for drive in exercise.drives))
 NEEDS = "--scheduler needs Dask's distributed: pip install -e '.[cluster]'"
 
 
@@ -84,7 +85,8 @@ def trains(submission: Path) -> bool:
             with zipfile.ZipFile(submission) as bundle:
                 for info in bundle.infolist():
                     for module in TRAINS_FROM:
-                        if info.filename.endswith(module) and "__MACOSX" not in info.filename:
+                        if info.filename == module or (info.filename.endswith("/" + module)
+                                                       and "__MACOSX" not in info.filename):
                             with bundle.open(info) as member:
                                 found[module] = member.read(2**20)
     except (SubmissionError, zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
@@ -137,8 +139,9 @@ def grade_on_cluster(scheduler: str, submissions: list[Path], names: list[str],
     from concurrent.futures import CancelledError
     from distributed import as_completed
     client, expected = _connect(scheduler), kit()
-    final = not settings["skip_final"] and CAPSTONE in {e.id for e in
-                                                        manifest.select(settings["ids"])}
+    final = any(e.phase == manifest.TRAINED and not (settings["skip_final"] and not
+                                                     e.in_quick_runs)
+                for e in manifest.select(settings["ids"]))
     # Longest first; each is packed only when it is submitted, so the class is never all in
     # memory at once.
     todo = deque(sorted(((int(final and trains(s)), i, s, n) for i, (s, n) in
