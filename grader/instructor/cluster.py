@@ -29,7 +29,9 @@ from .gradebook import Entry
 from .unzip import MAX_MEMBERS, MAX_UNZIPPED_BYTES, SubmissionError
 
 KIT_ROOT = Path(__file__).resolve().parent.parent.parent
-RETRIES = 2  # a task whose worker died runs again, at most this many more times
+# A task that raised (the worker's disk full, say) runs again at most this many more times; one
+# whose worker died runs again elsewhere until the scheduler's allowed-failures (3) are spent.
+RETRIES = 2
 # What a trained exercise's scenario drives ("package.module:name"): the modules it trains from.
 # While any of them is still a stub, grading it trains nothing.
 TRAINS_FROM = tuple(dict.fromkeys(drive.split(":")[0].replace(".", "/") + ".py"
@@ -176,7 +178,7 @@ def grade_on_cluster(scheduler: str, submissions: list[Path], names: list[str],
             except CancelledError:  # the client lost its scheduler
                 lost.append(name)
                 break
-            except Exception as error:  # KilledWorker once its retries are spent, among others
+            except Exception as error:  # KilledWorker once allowed-failures are spent, or others
                 row = {"submission": name, "results": None, "worker": None,
                        "error": f"not graded on the cluster: {type(error).__name__}: {error}"}
             entry = Entry(name, row["results"], row["error"])
