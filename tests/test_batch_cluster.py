@@ -233,3 +233,15 @@ def test_a_submission_that_trains_the_capstone_is_graded_first(tmp_path, mnist_d
         "not_started", "blocked"), graded
     shown = [line for line in result.stderr.splitlines() if line.startswith("[")]
     assert [line.split(":")[0] for line in shown] == ["[1/2] b-trains", "[2/2] a-stubs"], shown
+
+
+@pytest.mark.parametrize("address", ["not-an-address", "scheduler.json"])
+def test_a_scheduler_that_cannot_be_reached_is_a_message(tmp_path, address):
+    (tmp_path / "scheduler.json").write_text("not the file a scheduler writes")
+    (tmp_path / "submissions").mkdir()
+    where = str(tmp_path / address) if address.endswith(".json") else address
+    result = CliRunner().invoke(main, ["batch", str(tmp_path / "submissions"), "--scheduler",
+                                       where, "--csv", str(tmp_path / "grades.csv")])
+    assert result.exit_code == 1, result.output
+    assert f"cannot reach the Dask scheduler at {where}" in result.output
+    assert "tcp://host:port or its scheduler file" in result.output

@@ -129,8 +129,9 @@ def _connect(scheduler: str):
         if os.path.isfile(scheduler):  # a scheduler file, as dask-jobqueue and `dask scheduler
             return Client(scheduler_file=scheduler, timeout="30s")  # --scheduler-file` write
         return Client(scheduler, timeout="30s")
-    except (OSError, ValueError) as error:
-        raise click.ClickException(f"cannot reach the Dask scheduler at {scheduler}: {error}: "
+    except Exception as error:  # a bad file fails an assert inside distributed, say
+        why = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        raise click.ClickException(f"cannot reach the Dask scheduler at {scheduler}: {why}: "
                                    "give its tcp://host:port or its scheduler file") from None
 
 
