@@ -1,6 +1,6 @@
 """`grade batch --scheduler ADDRESS`: each submission graded as a task on an existing Dask cluster.
 
-A task is the local batch's own per-submission function (Batch.grade on a zip) run on a Dask
+A task is the local batch's own per-submission function (Batch.grade_submission on a zip) run on a Dask
 worker: the submission travels as bytes (its zip, or its folder zipped here, checked against the
 batch's limits first), the worker extracts it with unzip.py and grades it with its own
 `grade run`, and only the results JSON comes back. A worker whose kit is not the instructor's
@@ -23,7 +23,7 @@ from pathlib import Path
 import click
 
 from .. import manifest
-from ..results import kit_version
+from ..results import RunResult, kit_version
 from .batch import Batch, _refuse_links, find_exercises
 from .gradebook import Entry
 from .unzip import MAX_MEMBERS, MAX_UNZIPPED_BYTES, SubmissionError
@@ -113,10 +113,12 @@ def grade_task(data: bytes, name: str, settings: dict, expected: dict[str, str])
     scratch = Path(tempfile.mkdtemp(prefix="dlfs-task-"))
     try:
         (scratch / "submission.zip").write_bytes(data)
-        entry = Batch(KIT_ROOT, scratch, **settings).grade(scratch / "submission.zip", name)
+        batch = Batch(KIT_ROOT, scratch, **settings)
+        entry = batch.grade_submission(scratch / "submission.zip", name)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return {"submission": name, "results": entry.results, "error": entry.error,
+    return {"submission": name, "error": entry.error,
+            "results": entry.results.to_dict() if entry.results is not None else None,
             "worker": worker, "seconds": time.perf_counter() - started}
 
 
@@ -182,7 +184,9 @@ def grade_on_cluster(scheduler: str, submissions: list[Path], names: list[str],
             except Exception as error:  # KilledWorker once allowed-failures are spent, or others
                 row = {"submission": name, "results": None, "worker": None,
                        "error": f"not graded on the cluster: {type(error).__name__}: {error}"}
-            entry = Entry(name, row["results"], row["error"])
+            # Plain data crossed: read back through the results model, as a results file is.
+            results = RunResult.from_dict(row["results"]) if row["results"] is not None else None
+            entry = Entry(name, results, row["error"])
             entry.worker, entry.seconds = row.get("worker"), row.get("seconds")
             record(entry)
             submit_more()
