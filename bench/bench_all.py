@@ -1,6 +1,6 @@
 """Every benchmark of the kit in one run, side by side, with its target: what `bench/run` runs.
 
-    bench/run [--rounds 3] [--heavy-rounds 3] [--quick] [--tests]
+    bench/run [--rounds 3] [--heavy-rounds 3] [--quick] [--tests] [--cluster]
 
 Each figure is the median over rounds; the two sides of a ratio are measured one after the other
 within a round, so both see the same machine load, and each ratio is the median of the rounds'
@@ -17,6 +17,9 @@ The other scripts in bench/ measure one thing each in more detail; this one reus
 from __future__ import annotations
 
 import argparse
+import heapq
+import json
+import logging
 import os
 import platform
 import re
@@ -266,6 +269,62 @@ def batch(table: Table, rounds: int, count: int = 8) -> None:
         print("  the two runs wrote different gradebooks: MISSED")
 
 
+def makespan(seconds: list[float], workers: int) -> float:
+    """List scheduling: each task, in the order given, to the worker free first."""
+    free = [0.0] * workers
+    for length in seconds:
+        heapq.heapreplace(free, free[0] + length)
+    return max(free)
+
+
+def cluster(table: Table, rounds: int, count: int = 4) -> None:
+    """`grade batch --scheduler` on a two-worker LocalCluster beside `--jobs 2`, and a class of
+    10,000 on 100 workers simulated from the per-submission times the cluster measured."""
+    from distributed import LocalCluster
+    from grader.instructor.cluster import trains
+    scratch = Path(tempfile.mkdtemp(prefix="bench-all-cluster-"))
+    try:
+        (scratch / "in").mkdir()
+        bench_batch.build(scratch / "in", count)
+        # Its workers' complaints about a scheduler closed first at the end say nothing here.
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                          dashboard_address=":0", silence_logs=logging.CRITICAL) as dask:
+            on_dask = [*GRADE, "batch", str(scratch / "in"), "--scheduler",
+                       dask.scheduler_address, "--csv", str(scratch / "dask.csv"), "--json",
+                       str(scratch / "dask.json")]
+            (local, remote), (local_r, remote_r) = median_rounds(
+                rounds, lambda: bench_batch.timed_batch(scratch / "in", 2, scratch / "2.csv",
+                                                        False), lambda: timed(on_dask))
+        local_csv, dask_csv = ((scratch / f).read_text().splitlines()
+                               for f in ("2.csv", "dask.csv"))
+        same = local_csv == dask_csv
+        rows = json.loads((scratch / "dask.json").read_text())
+        measured = {row["submission"]: row["seconds"] for row in rows}
+        first = {p.stem: trains(p) for p in sorted((scratch / "in").iterdir())}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"grade batch over {count} submissions ({(count + 1) // 2} train the capstone), "
+          f"median of {rounds}:")
+    table.figure("--jobs 2", local)
+    table.figure("--scheduler, a LocalCluster of 2 worker processes", remote)
+    table.check("--scheduler (2 workers) / --jobs 2", per_round(remote_r, local_r), 1.1)
+    if not same:
+        table.missed += 1
+        print("  the two runs wrote different gradebooks: MISSED")
+        for local_row, dask_row in zip(local_csv, dask_csv):
+            if local_row != dask_row:
+                print(f"    --jobs 2:    {local_row}\n    --scheduler: {dask_row}")
+    # The kit's order (cluster.py): capstone trainers first, otherwise as the folder lists them.
+    names = sorted(measured)
+    tasks = [names[i % len(names)] for i in range(10_000)]
+    ordered = [measured[n] for n in sorted(tasks, key=lambda n: not first[n])]
+    bound = max(sum(ordered) / 100, max(ordered))
+    print(f"a class of 10,000 on 100 workers, from these {len(names)} measured times "
+          f"({min(ordered):.1f}-{max(ordered):.1f} s):")
+    table.figure("makespan of the longest-first schedule", makespan(ordered, 100))
+    table.check("makespan / max(total / 100, longest)", makespan(ordered, 100) / bound, 1.05)
+
+
 def memory(table: Table) -> None:
     seconds, peak = peak_memory([*GRADE, "run", "--target", "solutions", "--format", "json",
                                  "--output", RESULTS])
@@ -314,6 +373,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="leave out the capstone's figures")
     parser.add_argument("--tests", action="store_true",
                         help="also run the kit's own tests, fast set and full command, once each")
+    parser.add_argument("--cluster", action="store_true",
+                        help="also grade batch --scheduler on a LocalCluster beside --jobs 2 "
+                             "(trains the capstone; needs the cluster extra)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
@@ -337,6 +399,8 @@ def main() -> None:
         memory(table)
     if options.tests:
         kit_tests(table)
+    if options.cluster:
+        cluster(table, options.heavy_rounds)
     print(f"# {time.perf_counter() - started:.0f} s in all; load average {os.getloadavg()[0]:.1f}"
           f" at the end; {table.missed} target(s) missed")
     sys.exit(1 if table.missed else 0)

@@ -302,6 +302,10 @@ def _to_lms(entries, lms, roster, assignment, output) -> None:
                    "prerequisite with that prerequisite's reference in place (the instructor's "
                    "copy only). Off by default, as in every other path.")
 @SANDBOX_OPTION
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Grade each submission as a task on this running Dask cluster: its "
+                   "scheduler's tcp://host:port or scheduler file (needs the kit's cluster "
+                   "extra; docs/instructors.md).")
 @lms_options
 @click.option("--similarity", is_flag=True,
               help="Also compare the submissions' code with copydetect (the instructor extra): "
@@ -316,8 +320,8 @@ def _to_lms(entries, lms, roster, assignment, output) -> None:
                    "(default 0.5).")
 @report_options
 def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeout, charge_once,
-          sandbox, lms, roster, assignment, output, similarity, similarity_references,
-          similarity_threshold, report_dir):
+          sandbox, scheduler, lms, roster, assignment, output, similarity,
+          similarity_references, similarity_threshold, report_dir):
     """Grade every sub-folder and .zip of SUBMISSIONS (all exercises, or the IDS named)."""
     from .instructor import similarity as similar
     from .instructor.batch import run_batch
@@ -331,13 +335,19 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
     check = similar.settings(KIT_ROOT, submissions, similarity_references,
                              similarity_threshold or similar.DEFAULT_THRESHOLD,
                              (csv_path, json_path, output)) if similarity else None
+    if scheduler is not None:
+        from .instructor.cluster import NEEDS
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise KitFailure(NEEDS) from None
     mode = commands.confinement(sandbox, hidden, batch=True)
     if charge_once:
         commands.reference_folder(KIT_ROOT)
     entries = run_batch(KIT_ROOT, submissions, csv_path, json_path, jobs=jobs,
                         skip_final=skip_final, hidden=hidden, timeout=timeout, ids=ids,
                         sandbox=mode, charge_once=charge_once, similar=check,
-                        report=report_dir)
+                        report=report_dir, scheduler=scheduler)
     if check is not None:
         click.echo(f"similarity report: {check.report}")
     failed = [e.submission for e in entries if e.error]

@@ -221,12 +221,15 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
               timeout: float = 1800.0, ids: tuple[str, ...] = (),
               sandbox: str = "bwrap", charge_once: bool = False,
               similar: similarity.Settings | None = None,
-              report: Path | None = None) -> list[Entry]:
+              report: Path | None = None,
+              scheduler: str | None = None) -> list[Entry]:
     """Grade every submission in folder with `jobs` workers; write the gradebook CSV and JSON
     (and the class report in the folder report, given one).
 
     `sandbox` is the mode each `grade run` uses, already checked by the caller; with `similar`,
-    the rows also name each one's closest source (grader/instructor/similarity.py)."""
+    the rows also name each one's closest source (grader/instructor/similarity.py). With
+    `scheduler` (a Dask scheduler's address or file), each is a task on that cluster instead
+    (cluster.py); `jobs` is then the cluster's own affair."""
     submissions = find_submissions(Path(folder).resolve())  # `grade run` runs in kit_root
     names, notes = _names(submissions)
     chosen = [e.id for e in manifest.select(ids) if not (skip_final and not e.in_quick_runs)]
@@ -237,10 +240,21 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
     known = reaper.children()
     entries: dict[str, Entry] = {}
     progress = Progress("grading", len(submissions))
+    lost: list[str] = []
     try:
+        if scheduler is not None:
+            from .cluster import grade_on_cluster
+
+            def record(entry: Entry) -> None:
+                entry.notes = notes.get(entry.submission, [])
+                entries[entry.submission] = entry
+                _show(progress, entry)
+            settings = dict(skip_final=skip_final, hidden=hidden, timeout=timeout,
+                            ids=tuple(ids), sandbox=sandbox, charge_once=charge_once)
+            lost = grade_on_cluster(scheduler, submissions, names, settings, record)
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(batch.grade_submission, s, n)
-                       for s, n in zip(submissions, names)]
+                       for s, n in zip(submissions, names) if scheduler is None]
             try:
                 for future in as_completed(futures):
                     entry = future.result()
@@ -266,4 +280,9 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
     if report is not None:
         from . import class_report  # matplotlib: only when a report is asked for
         class_report.write(ordered, report)
+    if lost:
+        from .cluster import SchedulerLost
+        raise SchedulerLost(f"the Dask scheduler at {scheduler} was lost: {len(lost)} of "
+                            f"{len(ordered)} submissions were not graded (their rows say so); "
+                            "grade those again")
     return ordered

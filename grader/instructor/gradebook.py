@@ -35,6 +35,8 @@ class Entry:
     results: RunResult | None  # the `grade run --format json` results, when there are any
     error: str | None = None  # why this submission has no usable results
     notes: list[str] = field(default_factory=list)  # about the row itself (whose it is)
+    worker: str | None = None  # the Dask worker that graded it (`grade batch --scheduler`)
+    seconds: float | None = None  # how long that worker took
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"submission": self.submission,
@@ -43,6 +45,8 @@ class Entry:
             data["error"] = self.error
         if self.notes:
             data["notes"] = list(self.notes)
+        if self.worker is not None:
+            data["worker"], data["seconds"] = self.worker, self.seconds
         return data
 
 
