@@ -35,6 +35,12 @@ def start(code: str, marker: str, **options) -> subprocess.Popen:
                             stdout=subprocess.PIPE, text=True, **options)
 
 
+def go_on(process: subprocess.Popen) -> None:
+    """Let a started process go on to its next step (it waits for a line on stdin)."""
+    process.stdin.write("\n")
+    process.stdin.flush()
+
+
 def wait_for(marker: str, count: int) -> None:
     for _ in range(3000):  # a count reached, not a time: the wait only gives load headroom
         if len(marked(marker)) >= count:
@@ -112,12 +118,10 @@ DAEMON = """
 
 def test_an_orphan_that_came_back_to_the_subreaper_is_killed():
     marker = f"daemon-{uuid.uuid4().hex}"
-    process = subprocess.Popen([sys.executable, "-c", textwrap.dedent(DAEMON), marker],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    process = start(DAEMON, marker, stdin=subprocess.PIPE, cwd=ROOT)
     daemon = int(process.stdout.readline())
     assert daemon in marked(marker)
-    process.stdin.write("\n")
-    process.stdin.flush()
+    go_on(process)
     assert process.stdout.readline() == "done\n"
     assert marked(marker) == {process.pid}, "the daemon outlived kill_tree"
     assert not os.path.exists(f"/proc/{daemon}"), "the daemon was not reaped"
@@ -152,12 +156,10 @@ KEPT_AND_ORPHANED = """
 
 def test_kill_children_kills_every_child_and_orphan_but_those_kept():
     marker = f"children-{uuid.uuid4().hex}"
-    process = subprocess.Popen([sys.executable, "-c", textwrap.dedent(KEPT_AND_ORPHANED), marker],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    process = start(KEPT_AND_ORPHANED, marker, stdin=subprocess.PIPE, cwd=ROOT)
     kept = int(process.stdout.readline())
     wait_for(marker, 1 + 1 + 21)  # itself, the kept child, the daemon and its chain
-    process.stdin.write("\n")
-    process.stdin.flush()
+    go_on(process)
     assert process.stdout.readline() == f"{kept}\n"  # the kept one is its only child left
     assert marked(marker) == {process.pid, kept}, "a child or an orphan outlived kill_children"
     kill_tree(process.pid)
