@@ -36,16 +36,23 @@ def zip_folder(folder: Path, archive: Path, prefix: str) -> None:
                 bundle.write(path, f"{prefix}/{path.relative_to(folder).as_posix()}")
 
 
-def make_submissions(root: Path) -> Path:
-    folder = root / "submissions"
+def common_submissions(folder: Path, broken: str, softmax_tail: str) -> Path:
+    """The reference (as exercises/ inside a folder, and zipped), the stubs, the reference with
+    softmax.py broken by softmax_tail (in the folder broken), and a folder of no exercises."""
     shutil.copytree(KIT_ROOT / "solutions", folder / "passing" / "exercises", ignore=IGNORE)
     shutil.copytree(KIT_ROOT / "exercises", folder / "pristine", ignore=IGNORE)
     zip_folder(KIT_ROOT / "solutions", folder / "zipped.zip", "exercises")
-    shutil.copytree(KIT_ROOT / "solutions", folder / "syntax", ignore=IGNORE)
-    with open(folder / "syntax" / "ch03" / "softmax.py", "a") as module:
-        module.write("\n\ndef softmax(a:\n    return a\n")
+    shutil.copytree(KIT_ROOT / "solutions", folder / broken, ignore=IGNORE)
+    with open(folder / broken / "ch03" / "softmax.py", "a") as module:
+        module.write(softmax_tail)
     (folder / "nothing").mkdir()
     (folder / "nothing" / "notes.txt").write_text("I could not find the exercises folder")
+    return folder
+
+
+def make_submissions(root: Path) -> Path:
+    folder = common_submissions(root / "submissions", "syntax",
+                                "\n\ndef softmax(a:\n    return a\n")
     with zipfile.ZipFile(folder / "escape.zip", "w") as bundle:
         bundle.writestr("exercises/ch03/__init__.py", "")
         bundle.writestr("../escape.py", "print('outside')")

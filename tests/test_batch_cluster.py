@@ -21,7 +21,7 @@ from distributed import Client, LocalCluster  # noqa: E402
 
 from grader import manifest  # noqa: E402
 from grader.cli import KIT_ROOT, main  # noqa: E402
-from test_batch import IGNORE, zip_folder  # noqa: E402
+from test_batch import IGNORE, common_submissions, zip_folder  # noqa: E402
 
 # A check that imports the slow submission's activations waits this long: time to kill its worker.
 SLOW = "\nimport time\ntime.sleep(8)\n"
@@ -79,15 +79,8 @@ def same_folder(tmp_path_factory, mnist_dir):
     """The reference, the stubs, a zip, one that crashes on import and one with nothing to
     grade, batched locally and on a two-worker cluster."""
     root = tmp_path_factory.mktemp("cluster")
-    folder = root / "submissions"
-    shutil.copytree(KIT_ROOT / "solutions", folder / "passing" / "exercises", ignore=IGNORE)
-    shutil.copytree(KIT_ROOT / "exercises", folder / "pristine", ignore=IGNORE)
-    zip_folder(KIT_ROOT / "solutions", folder / "zipped.zip", "exercises")
-    shutil.copytree(KIT_ROOT / "solutions", folder / "crashing", ignore=IGNORE)
-    with open(folder / "crashing" / "ch03" / "softmax.py", "a") as module:
-        module.write("\n\nraise RuntimeError('broken on import')\n")
-    (folder / "nothing").mkdir()
-    (folder / "nothing" / "notes.txt").write_text("no exercises here")
+    folder = common_submissions(root / "submissions", "crashing",
+                                "\n\nraise RuntimeError('broken on import')\n")
     runs = {}
     with cluster() as dask:
         workers = set(dask.scheduler_info["workers"])
