@@ -334,7 +334,7 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
                                "--similarity: add it")
     check = similar.settings(KIT_ROOT, submissions, similarity_references,
                              similarity_threshold or similar.DEFAULT_THRESHOLD,
-                             (csv_path, json_path, output)) if similarity else None
+                             (csv_path, json_path, output), report_dir) if similarity else None
     if scheduler is not None:
         from .instructor.cluster import NEEDS
         try:

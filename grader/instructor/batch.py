@@ -279,7 +279,7 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
         write_atomically(json_path, render_json(ordered, extra))
     if report is not None:
         from . import class_report  # matplotlib: only when a report is asked for
-        class_report.write(ordered, report)
+        class_report.write(ordered, report, extra, similar.report if similar else None)
     if lost:
         from .cluster import SchedulerLost
         raise SchedulerLost(f"the Dask scheduler at {scheduler} was lost: {len(lost)} of "

@@ -9,6 +9,7 @@ are made from the entries' results alone."""
 from __future__ import annotations
 
 import html
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,7 +174,10 @@ def _capstone(entries: list[Entry], pages: dict[int, str], results: list) -> str
             + f'<div id="capstone">{_table(head, rows, (0, 2, 3, 4))}</div>')
 
 
-def _submissions(entries: list[Entry], pages: dict[int, str]) -> str:
+def _submissions(entries: list[Entry], pages: dict[int, str],
+                 similar: list[dict] | None = None) -> str:
+    """The class table; with similar (the batch's similar_to and similarity, a row each), two
+    columns more."""
     rows = []
     for index, entry in enumerate(entries):
         state, notes = _status(entry)
@@ -181,9 +185,27 @@ def _submissions(entries: list[Entry], pages: dict[int, str]) -> str:
             f"{entry.results.score:g}/{entry.results.max_score:g}"
         rows.append([_link(entries, pages, index), total,
                      _e(catalog.text(f"class.state.{state}")), _e(notes)])
+        if similar is not None:
+            match = similar[index]
+            share = match.get("similarity")
+            rows[-1] += [_e(visible(str(match.get("similar_to") or ""))),
+                         "" if share is None else f"{share:.2f}"]
     head = [catalog.text("class.submission"), catalog.text("class.total"),
             catalog.text("class.state"), catalog.text("class.notes")]
-    return f'<div id="submissions">{_table(head, rows, (1,))}</div>'
+    if similar is not None:
+        head += [catalog.text("class.similar_to"), catalog.text("class.similarity")]
+    return f'<div id="submissions">{_table(head, rows, (1, 5))}</div>'
+
+
+def _similarity(report: Path | None, folder: Path) -> str:
+    """A line linking copydetect's report, when the batch made one."""
+    if report is None:
+        return ""
+    target = os.path.relpath(Path(report).resolve(), Path(folder).resolve())
+    link = (f'<a id="similarity-report" href="{_e(quote(Path(target).as_posix()))}">'
+            f'{_e(catalog.text("class.similarity.link"))}</a>')
+    before, after = catalog.text("class.similarity.report", link="\0").split("\0", 1)
+    return f"<p>{_e(before)}{link}{_e(after)}</p>"
 
 
 def _ungraded(entries: list[Entry]) -> str:
@@ -206,8 +228,10 @@ def _submission_page(result: RunResult) -> str:
     return html_report.render(result).replace("<body>", "<body>" + back, 1)
 
 
-def render(entries: list[Entry], pages: dict[int, str]) -> str:
-    """The class page; pages: each graded entry's index -> its page's path from the index."""
+def render(entries: list[Entry], pages: dict[int, str], similar: list[dict] | None = None,
+           similarity: str = "") -> str:
+    """The class page; pages: each graded entry's index -> its page's path from the index;
+    similar and similarity: the batch's similarity columns and the line linking its report."""
     entries = scrubbed(entries)  # names, notes and messages are the students' text
     results = [e.results if e.results is not None and not e.error else None for e in entries]
     graded = [r for r in results if r is not None]
@@ -222,7 +246,8 @@ def render(entries: list[Entry], pages: dict[int, str]) -> str:
         f"<h2>{_e(catalog.text('class.mistakes'))}</h2>"
         + _mistakes(entries, pages, mistakes(results)),
         _capstone(entries, pages, results),
-        f"<h2>{_e(catalog.text('class.submissions'))}</h2>{_submissions(entries, pages)}",
+        f"<h2>{_e(catalog.text('class.submissions'))}</h2>{similarity}"
+        + _submissions(entries, pages, similar),
         f"<h2>{_e(catalog.text('class.ungraded'))}</h2>{_ungraded(entries)}",
     ]
     return _page(catalog.text("class.title"), "".join(sections))
@@ -233,8 +258,11 @@ def page_name(index: int, submission: str) -> str:
     return f"submissions/{index + 1:03d}-{safe_file_name(visible(submission)) or 'submission'}.html"
 
 
-def write(entries: list[Entry], folder: Path) -> Path:
-    """Write the class report into folder (made if need be); the index page's path."""
+def write(entries: list[Entry], folder: Path, similar: list[dict] | None = None,
+          similarity_report: Path | None = None) -> Path:
+    """Write the class report into folder (made if need be); the index page's path. similar:
+    each entry's similar_to and similarity, and similarity_report copydetect's page, when the
+    batch compared the submissions' code."""
     folder = Path(folder)
     pages = {}
     for index, entry in enumerate(entries):
@@ -242,5 +270,6 @@ def write(entries: list[Entry], folder: Path) -> Path:
             pages[index] = page_name(index, entry.submission)
             write_atomically(folder / pages[index], _submission_page(entry.results))
     index_page = folder / "index.html"
-    write_atomically(index_page, render(entries, pages))
+    write_atomically(index_page, render(entries, pages, similar,
+                                        _similarity(similarity_report, folder)))
     return index_page

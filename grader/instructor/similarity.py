@@ -69,10 +69,11 @@ def columns(names: list[str], matches: dict[str, Match]) -> list[dict[str, str |
 
 
 def settings(kit_root: Path, folder: Path, references: tuple[Path, ...], threshold: float,
-             outputs: tuple[Path | None, ...]) -> Settings:
+             outputs: tuple[Path | None, ...], report_dir: Path | None = None) -> Settings:
     """The check's settings for the submissions in folder, refused before anything is graded
     when copydetect or the stubs are missing; the report goes next to the first of outputs
-    given (the CSV, the JSON, the LMS's CSV), or is grades-similarity.html here."""
+    given (the CSV, the JSON, the LMS's CSV), or is grades-similarity.html here; with a class
+    report (report_dir), it is similarity.html in the report's folder, linked from its page."""
     try:
         import copydetect  # noqa: F401
     except ImportError:
@@ -84,7 +85,8 @@ def settings(kit_root: Path, folder: Path, references: tuple[Path, ...], thresho
     except ResetError as error:
         raise SimilarityUnavailable(str(error)) from None
     beside = next((Path(p) for p in outputs if p is not None), Path("grades.csv"))
-    report = beside.with_name(beside.stem + "-similarity.html")
+    report = Path(report_dir) / "similarity.html" if report_dir is not None else \
+        beside.with_name(beside.stem + "-similarity.html")
     return Settings(tuple(Path(r) for r in references), threshold, report, stubs)
 
 
