@@ -266,13 +266,15 @@ def _reported(report_dir) -> None:
         click.echo(f"report: {report_dir / 'index.html'}")
 
 
-def _check_lms(lms, roster) -> None:
-    """Refuse a missing or unusable roster before grading or merging anything."""
+def _check_lms(lms, roster):
+    """Refuse a missing or unusable roster before grading or merging anything; the roster read
+    (lms.Roster), or None without --lms."""
     if (lms is None) != (roster is None):
         raise click.UsageError("--lms and --roster go together: the LMS, and who is who in it")
-    if lms is not None:
-        from .instructor.lms import check_roster
-        check_roster(roster, lms)
+    if lms is None:
+        return None
+    from .instructor.lms import check_roster
+    return check_roster(roster, lms)
 
 
 def _to_lms(entries, lms, roster, assignment, output) -> None:
@@ -328,7 +330,7 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
     if csv_path is None and json_path is None and lms is None and report_dir is None:
         raise click.UsageError("give --csv FILE, --json FILE, --lms canvas|moodle, --report DIR "
                                "or several: where the grades go")
-    _check_lms(lms, roster)
+    people = _check_lms(lms, roster)
     if not similarity and (similarity_references or similarity_threshold is not None):
         raise click.UsageError("--similarity-reference and --similarity-threshold go with "
                                "--similarity: add it")
@@ -347,7 +349,7 @@ def batch(submissions, ids, jobs, csv_path, json_path, skip_final, hidden, timeo
     entries = run_batch(KIT_ROOT, submissions, csv_path, json_path, jobs=jobs,
                         skip_final=skip_final, hidden=hidden, timeout=timeout, ids=ids,
                         sandbox=mode, charge_once=charge_once, similar=check,
-                        report=report_dir, scheduler=scheduler)
+                        report=report_dir, scheduler=scheduler, roster=people)
     if check is not None:
         click.echo(f"similarity report: {check.report}")
     failed = [e.submission for e in entries if e.error]
@@ -376,9 +378,9 @@ def gradebook(results, csv_path, json_path, allow_mixed, lms, roster, assignment
     if csv_path is None and lms is None and report_dir is None:
         raise click.UsageError("give --csv FILE, --lms canvas|moodle, --report DIR or several: "
                                "where the grades go")
-    _check_lms(lms, roster)
+    people = _check_lms(lms, roster)
     entries = merge(list(results), csv_path, json_path, allow_mixed=allow_mixed,
-                    report=report_dir)
+                    report=report_dir, roster=people)
     if csv_path is not None:
         click.echo(f"gradebook: {len(entries)} rows in {csv_path}")
     _to_lms(entries, lms, roster, assignment, output)

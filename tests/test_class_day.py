@@ -30,7 +30,7 @@ from test_similarity import alternatives_submission, copy_of, disguised_copy  # 
 SIGMOID = "\n\ndef sigmoid(x):\n    return np.reciprocal(1.0 + np.exp(-np.asarray(x, float)))\n"
 RELU = "\n\ndef relu(x):\n    out = np.array(x, dtype=float)\n    out[out < 0] = 0\n    return out\n"
 SECTIONS = ("summary", "rates", "mistakes", "capstone", "submissions", "ungraded",
-            "similarity-report")
+            "similarity-report", "roster")
 
 
 def _half_done(target: Path, tail: str) -> Path:
@@ -62,7 +62,14 @@ def day(tmp_path_factory) -> Path:
                             timeout=300)
     assert handed.returncode == 0, handed.stderr
     shutil.move(root / "submission-田中太郎.zip", folder / "submission.zip")  # as an LMS names it
+    roster = root / "roster.csv"  # ben is not on it; ghost handed nothing in
+    roster.write_text("submission,name,email\n" + "".join(
+        f"{n},{n},{n}@example.edu\n" for n in ("anna", "carol", "dave", "erin", "alice",
+                                               "mallory", "stubs", "broken", "田中太郎", "ghost")),
+        encoding="utf-8")
     done = CliRunner().invoke(main, ["batch", str(folder), *GRADED, "--skip-final", "--jobs", "2",
+                                     "--lms", "moodle", "--roster", str(roster), "--output",
+                                     str(root / "moodle.csv"),
                                      "--json", str(root / "class.json"), "--report",
                                      str(root / "en"), "--lang", "en", "--similarity",
                                      "--similarity-reference", str(public)])
@@ -92,6 +99,10 @@ def test_the_report_has_every_section_and_links_what_it_names(day):
         assert f'id="{section}"' in page, section
     assert 'href="similarity.html"' in page and (day / "en" / "similarity.html").is_file()
     assert "田中太郎" in page and "feedback.softmax.no_max_subtraction" in page
+    roster = page.split('id="roster"', 1)[1]
+    assert "ghost" in roster and "ben" in roster and "anna" not in roster
+    moodle = (day / "moodle.csv").read_text(encoding="utf-8-sig")
+    assert "田中太郎@example.edu,0\n" in moodle and "ghost" not in moodle  # no grade to give
     linked = [p.name for p in (day / "en" / "submissions").iterdir()]
     assert any("田中太郎" in name for name in linked) and any("anna" in name for name in linked)
 

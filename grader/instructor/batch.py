@@ -222,9 +222,10 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
               sandbox: str = "bwrap", charge_once: bool = False,
               similar: similarity.Settings | None = None,
               report: Path | None = None,
-              scheduler: str | None = None) -> list[Entry]:
+              scheduler: str | None = None, roster=None) -> list[Entry]:
     """Grade every submission in folder with `jobs` workers; write the gradebook CSV and JSON
-    (and the class report in the folder report, given one).
+    (and the class report in the folder report, given one, with what did not match the LMS's
+    roster, given one).
 
     `sandbox` is the mode each `grade run` uses, already checked by the caller; with `similar`,
     the rows also name each one's closest source (grader/instructor/similarity.py). With
@@ -279,7 +280,7 @@ def run_batch(kit_root: Path, folder: Path, csv_path: Path | None, json_path: Pa
         write_atomically(json_path, render_json(ordered, extra))
     if report is not None:
         from . import class_report  # matplotlib: only when a report is asked for
-        class_report.write(ordered, report, extra, similar.report if similar else None)
+        class_report.write(ordered, report, extra, similar.report if similar else None, roster)
     if lost:
         from .cluster import SchedulerLost
         raise SchedulerLost(f"the Dask scheduler at {scheduler} was lost: {len(lost)} of "

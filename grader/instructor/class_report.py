@@ -216,6 +216,23 @@ def _ungraded(entries: list[Entry]) -> str:
     return f'<div id="ungraded">{_table(head, rows)}</div>'
 
 
+def _roster(entries: list[Entry], roster) -> str:
+    """What did not match between the LMS's roster and the submissions (grader/instructor/lms.py),
+    the same notes the LMS export lists on standard error and beside its file."""
+    if roster is None:
+        return ""
+    from .lms import match
+    _, notes = match(entries, roster)
+    heading = f"<h2>{_e(catalog.text('class.roster'))}</h2>"
+    if not notes:
+        return heading + f'<p id="roster">{_e(catalog.text("class.roster.none"))}</p>'
+    rows = [[_e(n.problem), _e(n.submission), _e(n.student), _e(n.detail)] for n in notes]
+    head = [catalog.text("class.roster.problem"), catalog.text("class.submission"),
+            catalog.text("class.roster.student"), catalog.text("class.notes")]
+    return (heading + f"<p>{_e(catalog.text('class.roster.note'))}</p>"
+            f'<div id="roster">{_table(head, rows)}</div>')
+
+
 def _page(title: str, body: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="{_e(catalog.language())}"><head><meta charset="utf-8">'
             f"<title>{_e(title)}</title><style>{STYLE}</style></head><body>"
@@ -229,9 +246,10 @@ def _submission_page(result: RunResult) -> str:
 
 
 def render(entries: list[Entry], pages: dict[int, str], similar: list[dict] | None = None,
-           similarity: str = "") -> str:
+           similarity: str = "", roster=None) -> str:
     """The class page; pages: each graded entry's index -> its page's path from the index;
-    similar and similarity: the batch's similarity columns and the line linking its report."""
+    similar and similarity: the batch's similarity columns and the line linking its report;
+    roster: the LMS's roster (lms.Roster), whose mismatches get a section."""
     entries = scrubbed(entries)  # names, notes and messages are the students' text
     results = [e.results if e.results is not None and not e.error else None for e in entries]
     graded = [r for r in results if r is not None]
@@ -249,6 +267,7 @@ def render(entries: list[Entry], pages: dict[int, str], similar: list[dict] | No
         f"<h2>{_e(catalog.text('class.submissions'))}</h2>{similarity}"
         + _submissions(entries, pages, similar),
         f"<h2>{_e(catalog.text('class.ungraded'))}</h2>{_ungraded(entries)}",
+        _roster(entries, roster),
     ]
     return _page(catalog.text("class.title"), "".join(sections))
 
@@ -259,10 +278,10 @@ def page_name(index: int, submission: str) -> str:
 
 
 def write(entries: list[Entry], folder: Path, similar: list[dict] | None = None,
-          similarity_report: Path | None = None) -> Path:
+          similarity_report: Path | None = None, roster=None) -> Path:
     """Write the class report into folder (made if need be); the index page's path. similar:
     each entry's similar_to and similarity, and similarity_report copydetect's page, when the
-    batch compared the submissions' code."""
+    batch compared the submissions' code; roster, the LMS's, when grades go there too."""
     folder = Path(folder)
     pages = {}
     for index, entry in enumerate(entries):
@@ -271,5 +290,5 @@ def write(entries: list[Entry], folder: Path, similar: list[dict] | None = None,
             write_atomically(folder / pages[index], _submission_page(entry.results))
     index_page = folder / "index.html"
     write_atomically(index_page, render(entries, pages, similar,
-                                        _similarity(similarity_report, folder)))
+                                        _similarity(similarity_report, folder), roster))
     return index_page

@@ -197,9 +197,9 @@ def _said(value: str) -> str:
 
 
 def merge(paths: list[Path], csv_path: Path | None, json_path: Path | None = None,
-          allow_mixed: bool = False, report: Path | None = None) -> list[Entry]:
+          allow_mixed: bool = False, report: Path | None = None, roster=None) -> list[Entry]:
     """Merge results files into a gradebook CSV (and a JSON like `grade batch` writes, and the
-    class report in the folder report)."""
+    class report in the folder report, with what did not match the LMS's roster, given one)."""
     entries = [load_entry(Path(p)) for p in paths]
     if not allow_mixed:
         _refuse_mixed([Path(p) for p in paths], entries)
@@ -217,5 +217,5 @@ def merge(paths: list[Path], csv_path: Path | None, json_path: Path | None = Non
         write_atomically(json_path, render_json(entries))
     if report is not None:
         from . import class_report  # it imports this module
-        class_report.write(entries, report)
+        class_report.write(entries, report, roster=roster)
     return entries
