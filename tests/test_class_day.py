@@ -121,3 +121,5 @@ def test_the_class_report_renders_in_chromium_in_both_languages(day, tmp_path):
     assert catalog.load("en")["class.similarity.link"] in english
     assert catalog.load("ja")["class.similarity.link"] in japanese
     assert catalog.load("ja")["class.mistakes"] in japanese and "田中太郎" in japanese
+    # graded in English, alice's mistake reads in Japanese from its key and fields
+    assert "a の最大値を引いてください" in japanese and "subtract the maximum" in english

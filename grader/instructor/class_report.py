@@ -53,8 +53,7 @@ def named(test: TestResult) -> bool:
 def said(test: TestResult) -> str:
     """The check's message in the report's language from its key and fields where this kit can
     render them, else the message saved with it."""
-    render_or = getattr(catalog, "render_or", None)
-    return render_or(test.key, test.fields, test.message) if render_or else test.message
+    return catalog.render_or(test.key, test.fields, test.message)
 
 
 def mistakes(results: list[RunResult | None]) -> list[Mistake]:
